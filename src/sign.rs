@@ -1,0 +1,619 @@
+//! SigV4 signing of one HTTP request, by the `aws-sigv4` crate.
+//!
+//! This module decides *what* is signed (service, region, headers, payload
+//! hash, encoding rules); aws-sigv4 does all of the canonicalization.
+
+use crate::capture;
+use crate::endpoint;
+use crate::error::{Error, ErrorCode};
+use crate::hash::{is_sha256_hex, sha256_hex};
+use aws_credential_types::Credentials as AwsCredentials;
+use aws_sigv4::http_request::{
+    self as aws, PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody,
+    SignableRequest, UriPathNormalizationMode,
+};
+use aws_smithy_runtime_api::client::identity::Identity;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+/// The longest a presigned URL may live: 7 days.
+pub const MAX_EXPIRES_IN: u32 = 604_800;
+
+/// The payload hash S3 accepts in place of a body hash.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+
+/// Headers never signed by default: the signature itself, and headers that
+/// runtimes, browsers or proxies set, forbid or rewrite between hops.
+pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "content-length",
+    "connection",
+    "expect",
+    "range",
+    "presigned-expires",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "via",
+];
+
+/// AWS credentials. `Debug` never shows the secret or the session token.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The access key id (not secret: it appears in every Authorization header).
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token of temporary credentials.
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// What the signature covers of the body.
+#[derive(Clone, Copy, Debug)]
+pub enum Payload<'a> {
+    /// The body bytes, hashed here.
+    Bytes(&'a [u8]),
+    /// The lowercase hex SHA-256 of a body hashed elsewhere (in chunks, or by WebCrypto).
+    Hash(&'a str),
+    /// `UNSIGNED-PAYLOAD`, which only S3 accepts.
+    Unsigned,
+}
+
+/// Where the signature goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureLocation {
+    /// In the `authorization` header.
+    Headers,
+    /// In the query string: a presigned URL valid for `expires_in` seconds.
+    Query {
+        /// Lifetime of the URL, 1..=604800 seconds.
+        expires_in: u32,
+    },
+}
+
+/// How the path is encoded in the canonical request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UriEncoding {
+    /// Normalize the path and percent-encode it again: every service but S3.
+    Double,
+    /// S3 rules: the path as sent, neither normalized nor encoded again.
+    Single,
+}
+
+/// Where the session token of temporary credentials goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionTokenPlacement {
+    /// Signed, like every other x-amz-* value.
+    Signed,
+    /// Added after signing (AWS IoT presigned WebSocket URLs want this).
+    AppendedAfterSigning,
+}
+
+/// Which of the caller's headers are signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderSelection {
+    /// All but [`DEFAULT_EXCLUDED_HEADERS`] and the caller's exclusions.
+    Default,
+    /// All but `authorization` and the caller's exclusions (aws4fetch's `allHeaders`).
+    All,
+}
+
+/// Whether the payload hash is also sent and signed as `x-amz-content-sha256`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentHashHeader {
+    /// Not sent.
+    Omit,
+    /// Sent and signed: S3 and CloudFront OAC need it.
+    Include,
+}
+
+/// Whether the canonical request and string to sign are returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Diagnostics {
+    /// Only what is needed to send the request.
+    Off,
+    /// Also the canonical request and the string to sign.
+    Capture,
+}
+
+/// How to sign. `None` fields are derived from the URL's host and the service.
+#[derive(Clone, Debug)]
+pub struct SigningSettings {
+    /// The signing name; read from the host when `None`.
+    pub service: Option<String>,
+    /// The region; read from the host when `None`.
+    pub region: Option<String>,
+    /// Headers or query string.
+    pub location: SignatureLocation,
+    /// `None`: single for S3, double otherwise.
+    pub uri_encoding: Option<UriEncoding>,
+    /// Where the session token goes.
+    pub session_token: SessionTokenPlacement,
+    /// Which headers are signed.
+    pub header_selection: HeaderSelection,
+    /// More header names never to sign.
+    pub excluded_headers: Vec<String>,
+    /// `None`: included for S3 or when the caller sent the header, omitted otherwise.
+    pub content_hash_header: Option<ContentHashHeader>,
+    /// Whether to return the canonical request and string to sign.
+    pub diagnostics: Diagnostics,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings {
+            service: None,
+            region: None,
+            location: SignatureLocation::Headers,
+            uri_encoding: None,
+            session_token: SessionTokenPlacement::Signed,
+            header_selection: HeaderSelection::Default,
+            excluded_headers: Vec::new(),
+            content_hash_header: None,
+            diagnostics: Diagnostics::Off,
+        }
+    }
+}
+
+/// The request to sign, exactly as it will go on the wire.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The absolute URL as serialized for the wire (WHATWG URL), without fragment.
+    pub url: &'a str,
+    /// The caller's headers, in order; repeated names are allowed.
+    pub headers: &'a [(String, String)],
+    /// The body, or its hash.
+    pub payload: Payload<'a>,
+}
+
+/// The result of signing. It has no `Debug`: it holds the session token.
+#[derive(Clone)]
+pub struct Signed {
+    /// Headers to add to the request (empty for a presigned URL).
+    pub headers: Vec<(String, String)>,
+    /// The URL to send: the input URL, or the presigned URL.
+    pub url: String,
+    /// The hex signature.
+    pub signature: String,
+    /// The signed header names, lowercase and sorted.
+    pub signed_headers: Vec<String>,
+    /// The payload hash in the canonical request.
+    pub payload_hash: String,
+    /// The signing name used.
+    pub service: String,
+    /// The region used.
+    pub region: String,
+    /// The `YYYYMMDDTHHMMSSZ` signing time.
+    pub amz_date: String,
+    /// Canonical request and string to sign, with [`Diagnostics::Capture`].
+    pub diagnostics: Option<SigningDiagnostics>,
+}
+
+/// The intermediate SigV4 values, for explaining a signature mismatch.
+#[derive(Clone)]
+pub struct SigningDiagnostics {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+}
+
+/// Signs `request` with `credentials` at `time`.
+pub fn sign(
+    request: &Request<'_>,
+    credentials: &Credentials,
+    settings: &SigningSettings,
+    time: SystemTime,
+) -> Result<Signed, Error> {
+    check_credentials(credentials)?;
+    check_method(request.method)?;
+    let host = host_of(request.url)?;
+    let (service, region) = resolve_endpoint(host, settings)?;
+    let is_s3 = service == "s3";
+
+    let caller_hash = header_value(request.headers, X_AMZ_CONTENT_SHA256);
+    let payload_hash = payload_hash(request.payload, caller_hash, &service, &settings.location)?;
+    let headers = headers_to_sign(request.headers, credentials)?;
+
+    let aws_settings = aws_settings(settings, is_s3, caller_hash.is_some())?;
+    let identity: Identity =
+        AwsCredentials::new(
+            &credentials.access_key_id,
+            &credentials.secret_access_key,
+            credentials.session_token.clone(),
+            None,
+            "iamfetch",
+        )
+        .into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&region)
+        .name(&service)
+        .time(time)
+        .settings(aws_settings)
+        .build()
+        .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
+        .into();
+    let signable = SignableRequest::new(
+        request.method,
+        request.url,
+        headers.iter().map(|(n, v)| (n.as_str(), *v)),
+        SignableBody::Precomputed(payload_hash.clone()),
+    )
+    .map_err(|e| Error::new(ErrorCode::InvalidUrl, format!("the URL cannot be signed: {e}")))?;
+
+    let (output, canonical_request) = match settings.diagnostics {
+        Diagnostics::Off => (aws::sign(signable, &params), None),
+        Diagnostics::Capture => capture::with_canonical_request(|| aws::sign(signable, &params)),
+    };
+    let (instructions, signature) = output.map_err(signing_error)?.into_parts();
+
+    let mut signed = Signed {
+        headers: Vec::new(),
+        url: request.url.to_owned(),
+        signature,
+        signed_headers: Vec::new(),
+        payload_hash,
+        service,
+        region,
+        amz_date: String::new(),
+        diagnostics: None,
+    };
+    match settings.location {
+        SignatureLocation::Headers => {
+            let (added, _) = instructions.into_parts();
+            for header in added {
+                match header.name() {
+                    "x-amz-date" => signed.amz_date = header.value().to_owned(),
+                    "authorization" => signed.signed_headers = signed_headers_of(header.value()),
+                    _ => {}
+                }
+                signed.headers.push((header.name().to_owned(), header.value().to_owned()));
+            }
+        }
+        SignatureLocation::Query { .. } => {
+            let (_, params) = instructions.into_parts();
+            for (name, value) in &params {
+                match *name {
+                    "X-Amz-Date" => signed.amz_date = value.to_string(),
+                    "X-Amz-SignedHeaders" => {
+                        signed.signed_headers = value.split(';').map(str::to_owned).collect()
+                    }
+                    _ => {}
+                }
+            }
+            signed.url = append_query(request.url, &params);
+        }
+    }
+    if let Some(redacted) = canonical_request {
+        let canonical_request = unredact(&redacted, credentials, settings);
+        let string_to_sign = string_to_sign(&signed, &canonical_request);
+        signed.diagnostics = Some(SigningDiagnostics {
+            canonical_request,
+            string_to_sign,
+        });
+    }
+    Ok(signed)
+}
+
+fn check_credentials(credentials: &Credentials) -> Result<(), Error> {
+    if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {
+        return Err(Error::new(
+            ErrorCode::MissingCredentials,
+            "accessKeyId and secretAccessKey are required",
+        ));
+    }
+    let bad = |s: &str| s.bytes().any(|b| b.is_ascii_control() || b == b' ');
+    if bad(&credentials.access_key_id) {
+        return Err(Error::new(
+            ErrorCode::MissingCredentials,
+            "accessKeyId contains whitespace or control characters",
+        ));
+    }
+    if credentials.session_token.as_deref().is_some_and(|t| t.is_empty() || bad(t)) {
+        return Err(Error::new(
+            ErrorCode::MissingCredentials,
+            "sessionToken is empty or contains whitespace or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// RFC 9110 token characters.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+        })
+}
+
+fn check_method(method: &str) -> Result<(), Error> {
+    if is_token(method) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidMethod,
+            "the method must be a non-empty HTTP token such as GET or POST",
+        ))
+    }
+}
+
+/// The authority of an absolute http(s) URL.
+fn host_of(url: &str) -> Result<&str, Error> {
+    let invalid = || Error::new(ErrorCode::InvalidUrl, "expected an absolute http: or https: URL");
+    let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+        return Err(invalid());
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if authority.is_empty() || authority.contains('@') {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            "the URL needs a host and must not carry user info",
+        ));
+    }
+    if rest[end..].contains('#') {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            "the URL must not carry a #fragment: it is never sent",
+        ));
+    }
+    Ok(authority)
+}
+
+fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, String), Error> {
+    let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
+    let (service, region) = (non_empty(&settings.service), non_empty(&settings.region));
+    let detected = if service.is_none() || region.is_none() {
+        endpoint::detect(host)
+    } else {
+        None
+    };
+    let service = service
+        .or_else(|| detected.as_ref().map(|e| e.service.clone()))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::MissingService,
+                format!("cannot tell the AWS service from host '{host}': pass `service` (e.g. lambda, execute-api)"),
+            )
+        })?;
+    let region = region
+        .or_else(|| detected.map(|e| e.region))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::MissingRegion,
+                format!("cannot tell the AWS region from host '{host}': pass `region` (e.g. us-east-1)"),
+            )
+        })?;
+    for (name, value) in [("service", &service), ("region", &region)] {
+        if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            let code = if name == "service" {
+                ErrorCode::MissingService
+            } else {
+                ErrorCode::MissingRegion
+            };
+            return Err(Error::new(code, format!("`{name}` may hold only letters, digits, - and _")));
+        }
+    }
+    Ok((service, region))
+}
+
+fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+}
+
+fn payload_hash(
+    payload: Payload<'_>,
+    caller_header: Option<&str>,
+    service: &str,
+    location: &SignatureLocation,
+) -> Result<String, Error> {
+    let declared = match (payload, caller_header) {
+        (Payload::Hash(hash), _) => Some(hash),
+        (Payload::Unsigned, _) => Some(UNSIGNED_PAYLOAD),
+        (Payload::Bytes(_), Some(header)) => Some(header),
+        // S3 presigned URLs never cover a body: it is not known when the URL is made.
+        (Payload::Bytes([]), None)
+            if service == "s3" && matches!(location, SignatureLocation::Query { .. }) =>
+        {
+            Some(UNSIGNED_PAYLOAD)
+        }
+        (Payload::Bytes(bytes), None) => return Ok(sha256_hex(bytes)),
+    };
+    match declared {
+        Some(UNSIGNED_PAYLOAD) if service == "s3" => Ok(UNSIGNED_PAYLOAD.to_owned()),
+        Some(UNSIGNED_PAYLOAD) => Err(Error::new(
+            ErrorCode::UnsignedPayload,
+            format!("UNSIGNED-PAYLOAD is accepted only by S3, not by '{service}': sign the body hash"),
+        )),
+        Some(hash) if is_sha256_hex(hash) => Ok(hash.to_owned()),
+        _ => Err(Error::new(
+            ErrorCode::InvalidPayloadHash,
+            "the payload hash must be 64 lowercase hex digits (SHA-256) or UNSIGNED-PAYLOAD",
+        )),
+    }
+}
+
+/// The caller's headers, checked, minus those the signer sets itself.
+fn headers_to_sign<'h>(
+    headers: &'h [(String, String)],
+    credentials: &Credentials,
+) -> Result<Vec<(String, &'h str)>, Error> {
+    let mut kept = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        if !is_token(name) {
+            return Err(Error::new(
+                ErrorCode::InvalidHeader,
+                format!("invalid header name {:?}", truncate(name, 64)),
+            ));
+        }
+        // Header values are never echoed: they may carry tokens.
+        if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(Error::new(
+                ErrorCode::InvalidHeader,
+                format!("the value of header '{name}' contains CR, LF or NUL"),
+            ));
+        }
+        let name = name.to_ascii_lowercase();
+        let set_by_signer = match name.as_str() {
+            // fetch sends the URL's authority as host, so that is what gets signed.
+            "host" | "authorization" | "x-amz-date" | X_AMZ_CONTENT_SHA256 => true,
+            X_AMZ_SECURITY_TOKEN => credentials.session_token.is_some(),
+            _ => false,
+        };
+        if !set_by_signer {
+            kept.push((name, value.as_str()));
+        }
+    }
+    Ok(kept)
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    s.chars().take(max_chars).collect()
+}
+
+fn aws_settings(
+    settings: &SigningSettings,
+    is_s3: bool,
+    caller_sent_hash: bool,
+) -> Result<aws::SigningSettings, Error> {
+    let mut out = aws::SigningSettings::default();
+    match settings.location {
+        SignatureLocation::Headers => {}
+        SignatureLocation::Query { expires_in } => {
+            if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
+                return Err(Error::new(
+                    ErrorCode::ExpiresRange,
+                    format!("expiresIn must be 1..={MAX_EXPIRES_IN} seconds, got {expires_in}"),
+                ));
+            }
+            out.signature_location = aws::SignatureLocation::QueryParams;
+            out.expires_in = Some(Duration::from_secs(expires_in.into()));
+        }
+    }
+    let encoding = settings.uri_encoding.unwrap_or(if is_s3 {
+        UriEncoding::Single
+    } else {
+        UriEncoding::Double
+    });
+    (out.percent_encoding_mode, out.uri_path_normalization_mode) = match encoding {
+        UriEncoding::Double => (PercentEncodingMode::Double, UriPathNormalizationMode::Enabled),
+        UriEncoding::Single => (PercentEncodingMode::Single, UriPathNormalizationMode::Disabled),
+    };
+    out.session_token_mode = match settings.session_token {
+        SessionTokenPlacement::Signed => SessionTokenMode::Include,
+        SessionTokenPlacement::AppendedAfterSigning => SessionTokenMode::Exclude,
+    };
+    let content_hash = settings.content_hash_header.unwrap_or(if is_s3 || caller_sent_hash {
+        ContentHashHeader::Include
+    } else {
+        ContentHashHeader::Omit
+    });
+    out.payload_checksum_kind = match content_hash {
+        ContentHashHeader::Include => PayloadChecksumKind::XAmzSha256,
+        ContentHashHeader::Omit => PayloadChecksumKind::NoHeader,
+    };
+    let base: &[&str] = match settings.header_selection {
+        HeaderSelection::Default => DEFAULT_EXCLUDED_HEADERS,
+        HeaderSelection::All => &["authorization"],
+    };
+    let mut excluded: Vec<Cow<'static, str>> = base.iter().map(|h| Cow::Borrowed(*h)).collect();
+    excluded.extend(
+        settings
+            .excluded_headers
+            .iter()
+            .map(|h| Cow::Owned(h.to_ascii_lowercase())),
+    );
+    out.excluded_headers = Some(excluded);
+    Ok(out)
+}
+
+fn signing_error(error: aws::SigningError) -> Error {
+    // aws-sigv4's messages name the failing part (e.g. an invalid header value), not the value.
+    Error::new(ErrorCode::SigningFailed, format!("aws-sigv4 refused the request: {error}"))
+}
+
+fn signed_headers_of(authorization: &str) -> Vec<String> {
+    authorization
+        .split(", ")
+        .find_map(|part| part.strip_prefix("SignedHeaders="))
+        .map(|list| list.split(';').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Appends the presigning parameters, encoded as aws-sigv4 expects, to the URL.
+fn append_query(url: &str, params: &[(&str, Cow<'static, str>)]) -> String {
+    let mut out = String::with_capacity(url.len() + 512);
+    out.push_str(url);
+    let mut separator = if url.contains('?') {
+        if url.ends_with('?') || url.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
+    for (name, value) in params {
+        out.push_str(separator);
+        out.push_str(&aws_smithy_http::query::fmt_string(name));
+        out.push('=');
+        out.push_str(&aws_smithy_http::query::fmt_string(value));
+        separator = "&";
+    }
+    out
+}
+
+/// aws-sigv4 traces the canonical request with the session token header
+/// redacted; put the token back so the string to sign can be derived from it.
+fn unredact(redacted: &str, credentials: &Credentials, settings: &SigningSettings) -> String {
+    let (Some(token), SignatureLocation::Headers, SessionTokenPlacement::Signed) = (
+        &credentials.session_token,
+        settings.location,
+        settings.session_token,
+    ) else {
+        return redacted.to_owned();
+    };
+    let marker = format!("{X_AMZ_SECURITY_TOKEN}:** redacted (length={}) **\n", token.len());
+    redacted.replacen(&marker, &format!("{X_AMZ_SECURITY_TOKEN}:{token}\n"), 1)
+}
+
+fn string_to_sign(signed: &Signed, canonical_request: &str) -> String {
+    let date = signed.amz_date.get(..8).unwrap_or_default();
+    format!(
+        "AWS4-HMAC-SHA256\n{}\n{}/{}/{}/aws4_request\n{}",
+        signed.amz_date,
+        date,
+        signed.region,
+        signed.service,
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    )
+}

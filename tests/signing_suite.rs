@@ -1,0 +1,89 @@
+//! The AWS SigV4 test suite (v4, 40 cases), signed natively in header and query mode.
+
+mod common;
+
+use common::suite::{load_cases, Case, Expected};
+use iamfetch::options::SignOptions;
+
+/// Signs `case` through the same options path JS uses, with diagnostics captured.
+fn sign(case: &Case, location: &str) -> iamfetch::Signed {
+    let mut options = serde_json::to_value(case).expect("case serializes");
+    let object = options.as_object_mut().expect("object");
+    for key in ["name", "body", "deviation", "header", "query"] {
+        object.remove(key);
+    }
+    object.insert("signatureLocation".into(), location.into());
+    object.insert("diagnostics".into(), "capture".into());
+    let options: SignOptions = serde_json::from_value(options).expect("options deserialize");
+    iamfetch::sign(
+        &options.request(case.body.as_bytes()),
+        &options.credentials(),
+        &options.settings().expect("settings"),
+        options.time().expect("time"),
+    )
+    .unwrap_or_else(|e| panic!("{} ({location}): {e}", case.name))
+}
+
+fn check(case: &Case, location: &str, expected: &Expected, failures: &mut Vec<String>) -> usize {
+    let signed = sign(case, location);
+    let diagnostics = signed.diagnostics.as_ref().expect("diagnostics captured");
+    let mut checks = 0;
+    let mut compare = |what: &str, expected: &str, actual: &str| {
+        checks += 1;
+        if expected != actual {
+            failures.push(format!(
+                "{} ({location}) {what}:\n--- expected\n{expected}\n--- actual\n{actual}",
+                case.name
+            ));
+        }
+    };
+    if let Some(creq) = &expected.canonical_request {
+        let actual = match &expected.canonical_request_date_quirk {
+            Some(line) => diagnostics
+                .canonical_request
+                .replace(&format!("x-amz-date:{}", signed.amz_date), line),
+            None => diagnostics.canonical_request.clone(),
+        };
+        compare("canonical request", creq, &actual);
+    }
+    if let Some(sts) = &expected.string_to_sign {
+        compare("string to sign", sts, &diagnostics.string_to_sign);
+    }
+    if let Some(signature) = &expected.signature {
+        compare("signature", signature, &signed.signature);
+    }
+    checks
+}
+
+#[test]
+fn all_40_cases_in_header_and_query_mode() {
+    let cases = load_cases();
+    assert_eq!(cases.len(), 40, "the suite has 40 cases");
+    let mut failures = Vec::new();
+    let (mut header_cases, mut query_cases, mut checks) = (0, 0, 0);
+    for case in &cases {
+        if let Some(expected) = &case.header {
+            checks += check(case, "headers", expected, &mut failures);
+            header_cases += 1;
+        }
+        if let Some(expected) = &case.query {
+            checks += check(case, "query", expected, &mut failures);
+            query_cases += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n\n"));
+    // Every case has header files; only double-encode-path and double-url-encode lack query files.
+    assert_eq!(header_cases, 40);
+    assert_eq!(query_cases, 38);
+    println!("{header_cases} header + {query_cases} query signings, {checks} comparisons");
+}
+
+#[test]
+fn cases_without_query_files_are_exactly_the_two_double_encoding_ones() {
+    let missing: Vec<String> = load_cases()
+        .into_iter()
+        .filter(|c| c.query.is_none())
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(missing, ["double-encode-path", "double-url-encode"]);
+}
