@@ -1,0 +1,183 @@
+// SigV4 verification as an AWS front end does it, recomputed with the AWS SDK
+// for JavaScript's signer (@smithy/signature-v4) over the request exactly as
+// received: headers as sent, the path and query as they were on the wire, and
+// the SHA-256 of the body actually received. It shares no code with iamfetch,
+// so a bug in iamfetch's canonicalization cannot cancel out here.
+import { SignatureV4, getCanonicalHeaders, ALGORITHM_IDENTIFIER } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { amzDate, parseAmzDate, firstValue, sha256Hex } from './http-util.mjs';
+
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. ' +
+  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const TOKEN_INVALID = 'The security token included in the request is invalid.';
+const TOKEN_EXPIRED = 'The security token included in the request is expired';
+
+/**
+ * A failed check. `reason` is one of missing | incomplete | signature |
+ * invalid-token | expired-token; each endpoint renders it in its own AWS shape.
+ * A signature mismatch also carries the canonical request and string to sign
+ * the server expected (API Gateway REST prints them).
+ */
+export class SigV4Error extends Error {
+  constructor(reason, message, details = {}) {
+    super(message);
+    this.reason = reason;
+    Object.assign(this, details);
+  }
+}
+
+export const messages = { SIGNATURE_MISMATCH, TOKEN_INVALID, TOKEN_EXPIRED };
+
+function parseAuthorizationHeader(value) {
+  const space = value.indexOf(' ');
+  const algorithm = space === -1 ? value : value.slice(0, space);
+  const params = {};
+  for (const part of (space === -1 ? '' : value.slice(space + 1)).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) params[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((p) => !params[p]);
+  if (missing.length) {
+    throw new SigV4Error('incomplete', missing.map((p) => `Authorization header requires '${p}' parameter.`).join(' '));
+  }
+  if (algorithm !== ALGORITHM_IDENTIFIER) {
+    throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
+  }
+  return { credential: params.Credential, signedHeaders: params.SignedHeaders, signature: params.Signature };
+}
+
+const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'];
+
+function parsePresignedQuery(query) {
+  if (PRESIGN_PARAMS.some((p) => query[p] === undefined)) {
+    throw new SigV4Error('incomplete', `AWS query-string parameters must include ${PRESIGN_PARAMS.map((p) => `'${p}'`).join(', ')}. Re-examine the query-string parameters.`);
+  }
+  const algorithm = firstValue(query['X-Amz-Algorithm']);
+  if (algorithm !== ALGORITHM_IDENTIFIER) throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
+  const expires = Number(firstValue(query['X-Amz-Expires'] ?? '604800'));
+  if (!Number.isInteger(expires) || expires < 1 || expires > 604800) {
+    throw new SigV4Error('incomplete', 'X-Amz-Expires must be between 1 and 604800 seconds.');
+  }
+  return {
+    credential: firstValue(query['X-Amz-Credential']),
+    signedHeaders: firstValue(query['X-Amz-SignedHeaders']),
+    signature: firstValue(query['X-Amz-Signature']),
+    longDate: firstValue(query['X-Amz-Date']),
+    sessionToken: firstValue(query['X-Amz-Security-Token']),
+    expires,
+  };
+}
+
+function checkScope(credential, longDate, { service, region }) {
+  const parts = credential.split('/');
+  if (parts.length !== 5) {
+    throw new SigV4Error('incomplete', `Credential should have 5 slash-separated parts, not ${parts.length}.`);
+  }
+  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = parts;
+  if (terminator !== 'aws4_request') {
+    throw new SigV4Error('signature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+  }
+  if (scopeService !== service) {
+    throw new SigV4Error('signature', `Credential should be scoped to correct service: '${service}'.`);
+  }
+  if (scopeRegion !== region) {
+    throw new SigV4Error('signature', 'Credential should be scoped to a valid region.');
+  }
+  if (scopeDate !== longDate.slice(0, 8)) {
+    throw new SigV4Error('signature', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${longDate.slice(0, 8)}', from '${longDate}'.`);
+  }
+  return { accessKeyId, scope: parts.slice(1).join('/') };
+}
+
+/** AWS's clock-window wording; the texts name the window, e.g. "5 min.". */
+function checkClock(longDate, requestMs, now, pastMs, futureMs, pastText, futureText) {
+  if (requestMs < now - pastMs) {
+    throw new SigV4Error('signature', `Signature expired: ${longDate} is now earlier than ${amzDate(now - pastMs)} (${amzDate(now)} - ${pastText})`);
+  }
+  if (requestMs > now + futureMs) {
+    throw new SigV4Error('signature', `Signature not yet current: ${longDate} is still later than ${amzDate(now + futureMs)} (${amzDate(now)} + ${futureText})`);
+  }
+}
+
+function checkCredentials(store, accessKeyId, sessionToken, now) {
+  const record = store.lookup(accessKeyId);
+  // A long-term key with a token, a temporary key without its own token, or an
+  // unknown key all get the same answer from AWS.
+  if (!record || (record.sessionToken ?? undefined) !== (sessionToken ?? undefined)) {
+    throw new SigV4Error('invalid-token', TOKEN_INVALID);
+  }
+  if (record.expiresAt !== undefined && now >= record.expiresAt) {
+    throw new SigV4Error('expired-token', TOKEN_EXPIRED);
+  }
+  return record;
+}
+
+/**
+ * Verifies the request in `ctx` (see server.mjs) for one endpoint.
+ * @param {object} opts { service, region, store, skewMinutes }
+ * @returns {Promise<{ principal, accessKeyId }>} or throws SigV4Error
+ */
+export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5 }) {
+  const { headers, query } = ctx;
+  const presigned = headers.authorization === undefined && query['X-Amz-Credential'] !== undefined;
+  if (headers.authorization === undefined && !presigned) {
+    throw new SigV4Error('missing', 'Missing Authentication Token');
+  }
+  const auth = presigned ? parsePresignedQuery(query) : parseAuthorizationHeader(headers.authorization);
+
+  let longDate = auth.longDate ?? headers['x-amz-date'];
+  if (longDate === undefined && headers.date !== undefined) {
+    const ms = Date.parse(headers.date);
+    if (!Number.isNaN(ms)) longDate = amzDate(ms);
+  }
+  const requestMs = parseAmzDate(longDate);
+  if (Number.isNaN(requestMs)) {
+    throw new SigV4Error('incomplete', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+
+  const { accessKeyId, scope } = checkScope(auth.credential, longDate, { service, region });
+  const now = ctx.now();
+  const skewMs = skewMinutes * 60_000;
+  if (presigned) {
+    checkClock(longDate, requestMs, now, auth.expires * 1000, skewMs, `${auth.expires} sec.`, `${skewMinutes} min.`);
+  } else {
+    checkClock(longDate, requestMs, now, skewMs, skewMs, `${skewMinutes} min.`, `${skewMinutes} min.`);
+  }
+
+  const sessionToken = presigned ? auth.sessionToken : headers['x-amz-security-token'];
+  const record = checkCredentials(store, accessKeyId, sessionToken, now);
+
+  const signedHeaderNames = auth.signedHeaders.split(';');
+  if (!signedHeaderNames.includes('host')) {
+    throw new SigV4Error('signature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  const signedHeaders = {};
+  for (const name of signedHeaderNames) if (headers[name] !== undefined) signedHeaders[name] = headers[name];
+
+  const signer = new SignatureV4({
+    credentials: { accessKeyId, secretAccessKey: record.secretAccessKey },
+    region,
+    service,
+    sha256: Sha256,
+  });
+  const request = { method: ctx.method, path: ctx.rawPath, query, headers: signedHeaders };
+  // signableHeaders overrides smithy's never-sign list, so that whatever the
+  // client listed (even user-agent) is checked as the client signed it.
+  const canonicalHeaders = getCanonicalHeaders(request, undefined, new Set(signedHeaderNames));
+  // The payload hash is always that of the body received: a signed
+  // x-amz-content-sha256 that lies, or UNSIGNED-PAYLOAD, yields a mismatch, as
+  // on Lambda, API Gateway and STS.
+  const canonicalRequest = signer.createCanonicalRequest(request, canonicalHeaders, sha256Hex(ctx.body));
+  const stringToSign = await signer.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+  const expected = await signer.getSignature(
+    longDate,
+    scope,
+    signer.getSigningKey({ accessKeyId, secretAccessKey: record.secretAccessKey }, region, longDate.slice(0, 8), service),
+    canonicalRequest,
+  );
+  if (expected !== auth.signature) {
+    throw new SigV4Error('signature', SIGNATURE_MISMATCH, { canonicalRequest, stringToSign });
+  }
+  return { principal: record.principal, accessKeyId };
+}
