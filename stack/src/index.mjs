@@ -42,6 +42,9 @@
  *   stack.config      the normalized config
  *   await stack.stop()
  *
+ * referenceSign(url, opts) -> { url, init } for fetch: an independent SigV4 signer (the AWS
+ * SDK's) for tests that need a known-good signature; see reference-signer.mjs.
+ *
  * The same faults work per request with the header `x-iamfetch-fault: <spec>`, and per
  * endpoint over HTTP at /__admin/faults and /__admin/clock on any port (see server.mjs).
  */
@@ -55,6 +58,8 @@ import { Faults } from './faults.mjs';
 import { functionUrlEndpoint } from './lambda-url.mjs';
 import { startEndpoint } from './server.mjs';
 import { stsEndpoint } from './sts.mjs';
+
+export { referenceSign } from './reference-signer.mjs';
 
 /** Offsets from portBase; functions follow in config order. */
 export const ENDPOINT_ORDER = ['cognitoIdentity', 'cognitoIdp', 'sts', 'cloudfront', 'apiRest', 'apiHttp'];
