@@ -1,0 +1,26 @@
+/**
+ * The one error class of iamfetch. Branch on `code`, which is stable;
+ * messages are for people and may change. No message ever contains a
+ * secret access key, a session token or a login token.
+ */
+export class IamFetchError extends Error {
+  /**
+   * @param {string} code stable machine code, e.g. ERR_INVALID_URL
+   * @param {string} message
+   * @param {{ cause?: unknown }} [options]
+   */
+  constructor(code, message, options) {
+    super(message, options)
+    this.name = 'IamFetchError'
+    this.code = code
+  }
+}
+
+/** Turns what the wasm core throws into an IamFetchError. */
+export function fromWasmError(error) {
+  if (error instanceof IamFetchError) return error
+  if (error?.name === 'IamFetchError' && typeof error.code === 'string') {
+    return new IamFetchError(error.code, error.message)
+  }
+  return new IamFetchError('ERR_INTERNAL', `iamfetch's signing core failed: ${error?.message ?? error}`, { cause: error })
+}

@@ -1,0 +1,49 @@
+import { callWasm, wasm } from './core.js'
+import { IamFetchError } from './errors.js'
+
+const encoder = new TextEncoder()
+
+/** Bytes of a string (UTF-8) or of any ArrayBuffer / view, without copying views. */
+export function toBytes(data) {
+  if (typeof data === 'string') return encoder.encode(data)
+  if (data instanceof Uint8Array) return data
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) {
+    return new Uint8Array(data)
+  }
+  throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'expected a string, an ArrayBuffer or an ArrayBuffer view')
+}
+
+/**
+ * Hex SHA-256 of a string (UTF-8) or bytes. Synchronous: `await init()` first.
+ * @param {string | ArrayBuffer | ArrayBufferView} data
+ */
+export function sha256Hex(data) {
+  const bytes = toBytes(data)
+  return callWasm((w) => w.sha256Hex(bytes))
+}
+
+/** Incremental SHA-256: `update()` any number of times, then `digest()` (hex). `await init()` first. */
+export class Sha256 {
+  #hasher
+  constructor() {
+    this.#hasher = new (wasm().Sha256)()
+  }
+
+  /** @param {string | ArrayBuffer | ArrayBufferView} chunk */
+  update(chunk) {
+    const bytes = toBytes(chunk)
+    callWasm(() => this.#hasher.update(bytes))
+    return this
+  }
+
+  /** Hex digest of everything so far; the hasher then starts over. */
+  digest() {
+    return callWasm(() => this.#hasher.digest())
+  }
+
+  /** Frees the wasm memory now rather than at garbage collection. */
+  free() {
+    this.#hasher.free()
+  }
+}

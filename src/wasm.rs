@@ -1,0 +1,126 @@
+//! The JavaScript boundary: the only file with `#[wasm_bindgen]`.
+//!
+//! One call per signature: options (headers included, as a flat list of pairs)
+//! go in as one object, and the result comes back as one object.
+
+use crate::error::{Error, ErrorCode};
+use crate::options::SignOptions;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Signs a request. `options` is a [`SignOptions`] object; `body` is ignored
+/// when `options.payloadHash` is set. Throws an Error carrying a stable `code`.
+#[wasm_bindgen(js_name = sign)]
+pub fn sign_js(options: JsValue, body: &[u8]) -> Result<JsValue, JsValue> {
+    let options: SignOptions = serde_wasm_bindgen::from_value(options.clone())
+        .map_err(|e| invalid_options(&e.to_string(), &options))?;
+    let signed = crate::sign(
+        &options.request(body),
+        &options.credentials(),
+        &options.settings().map_err(to_js_error)?,
+        options.time().map_err(to_js_error)?,
+    )
+    .map_err(to_js_error)?;
+    let diagnostics = signed.diagnostics.as_ref();
+    let out = SignedJs {
+        headers: &signed.headers,
+        url: &signed.url,
+        signature: &signed.signature,
+        signed_headers: &signed.signed_headers,
+        payload_hash: &signed.payload_hash,
+        service: &signed.service,
+        region: &signed.region,
+        amz_date: &signed.amz_date,
+        canonical_request: diagnostics.map(|d| d.canonical_request.as_str()),
+        string_to_sign: diagnostics.map(|d| d.string_to_sign.as_str()),
+    };
+    out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| to_js_error(Error::new(ErrorCode::SigningFailed, e.to_string())))
+}
+
+/// Hex SHA-256 of `data`.
+#[wasm_bindgen(js_name = sha256Hex)]
+pub fn sha256_hex_js(data: &[u8]) -> String {
+    crate::hash::sha256_hex(data)
+}
+
+/// Service and region read from a host, or `undefined` for non-AWS hosts.
+#[wasm_bindgen(js_name = detectEndpoint)]
+pub fn detect_endpoint_js(host: &str) -> JsValue {
+    match crate::endpoint::detect(host) {
+        Some(e) => {
+            let out = js_sys::Object::new();
+            // Setting a data property on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&out, &"service".into(), &e.service.into());
+            let _ = js_sys::Reflect::set(&out, &"region".into(), &e.region.into());
+            out.into()
+        }
+        None => JsValue::UNDEFINED,
+    }
+}
+
+/// Incremental SHA-256 for bodies hashed in chunks.
+#[wasm_bindgen(js_name = Sha256)]
+#[derive(Default)]
+pub struct Sha256Js {
+    inner: crate::hash::Sha256,
+}
+
+#[wasm_bindgen(js_class = Sha256)]
+impl Sha256Js {
+    /// A hasher that has seen no bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds the next chunk.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.inner.update(chunk);
+    }
+
+    /// Hex digest of all chunks so far; the hasher starts over.
+    pub fn digest(&mut self) -> String {
+        self.inner.finish_hex()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedJs<'a> {
+    headers: &'a [(String, String)],
+    url: &'a str,
+    signature: &'a str,
+    signed_headers: &'a [String],
+    payload_hash: &'a str,
+    service: &'a str,
+    region: &'a str,
+    amz_date: &'a str,
+    canonical_request: Option<&'a str>,
+    string_to_sign: Option<&'a str>,
+}
+
+/// A JS `Error` with `name` IamFetchError and a stable `code`; the JS layer
+/// re-throws it as an instance of its exported `IamFetchError` class.
+fn to_js_error(error: Error) -> JsValue {
+    let js = js_sys::Error::new(error.message());
+    js.set_name("IamFetchError");
+    let _ = js_sys::Reflect::set(&js, &"code".into(), &error.code().as_str().into());
+    js.into()
+}
+
+/// serde's messages name the field, but may quote a value of the wrong type:
+/// scrub the secrets out in case a caller put one in the wrong place.
+fn invalid_options(message: &str, options: &JsValue) -> JsValue {
+    let mut message = format!("invalid signing options: {message}");
+    for field in ["secretAccessKey", "sessionToken"] {
+        let secret = js_sys::Reflect::get(options, &field.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|s| !s.is_empty());
+        if let Some(secret) = secret {
+            message = message.replace(&secret, "** redacted **");
+        }
+    }
+    to_js_error(Error::new(ErrorCode::InvalidOptions, message))
+}
