@@ -6,7 +6,7 @@ import { answerPreflight, corsResponseHeaders, isPreflight } from './cors.mjs';
 import { buildEventV2, encodeBody, eventHeaders, requestTime } from './lambda-event.mjs';
 import { resourcePolicyAllows } from './lambda-url.mjs';
 import { sendJson, sendJsonError } from './http-util.mjs';
-import { verifySigV4, SigV4Error, messages } from './sigv4-verify.mjs';
+import { verifySigV4, SigV4Error, SIGNATURE_MISMATCH } from './sigv4-verify.mjs';
 
 /** '/items/{id}' or '/{proxy+}' -> matcher returning path parameters or null. */
 function compileTemplate(template) {
@@ -46,7 +46,7 @@ function renderSigV4Error(ctx, err, flavour) {
     default: {
       let message = err.message;
       if (flavour === 'rest' && err.canonicalRequest) {
-        message = `${messages.SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${err.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${err.stringToSign}'\n`;
+        message = `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${err.canonicalRequest}'\n\nThe String-to-Sign should have been\n'${err.stringToSign}'\n`;
       }
       return sendJsonError(ctx, 403, 'InvalidSignatureException', { message });
     }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-export const DEFAULT_CONFIG_URL = new URL('../config/default.json', import.meta.url);
+const DEFAULT_CONFIG_URL = new URL('../config/default.json', import.meta.url);
 
 export async function readConfigFile(pathOrUrl = DEFAULT_CONFIG_URL) {
   return JSON.parse(await readFile(pathOrUrl, 'utf8'));

@@ -20,7 +20,7 @@ function randomKeyId(prefix) {
  *   { kind: 'assumed-role', accountId, arn, userId, roleArn, roleName, sessionName, cognitoIdentity? }
  *   { kind: 'service', accountId, service, arn: null, userId }
  */
-export function userPrincipal(accountId, user) {
+function userPrincipal(accountId, user) {
   return { kind: 'user', accountId, arn: `arn:aws:iam::${accountId}:user/${user.name}`, userId: user.userId, name: user.name };
 }
 

@@ -3,8 +3,6 @@
 // x-amzn-ErrorType, JSON 1.1 with __type, Query-protocol XML).
 import { createHash, randomUUID } from 'node:crypto';
 
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 export function sha256Hex(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
 }

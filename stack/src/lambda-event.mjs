@@ -21,7 +21,7 @@ export function encodeBody(body, contentType) {
 }
 
 /** requestContext.authorizer.iam for a verified caller. */
-export function iamAuthorizer(principal, accessKeyId) {
+function iamAuthorizer(principal, accessKeyId) {
   return {
     accessKey: accessKeyId,
     accountId: principal.accountId,

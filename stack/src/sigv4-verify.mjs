@@ -7,7 +7,7 @@ import { SignatureV4, getCanonicalHeaders, ALGORITHM_IDENTIFIER } from '@smithy/
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { amzDate, parseAmzDate, firstValue, sha256Hex } from './http-util.mjs';
 
-const SIGNATURE_MISMATCH =
+export const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const TOKEN_INVALID = 'The security token included in the request is invalid.';
@@ -26,8 +26,6 @@ export class SigV4Error extends Error {
     Object.assign(this, details);
   }
 }
-
-export const messages = { SIGNATURE_MISMATCH, TOKEN_INVALID, TOKEN_EXPIRED };
 
 function parseAuthorizationHeader(value) {
   const space = value.indexOf(' ');
