@@ -116,9 +116,11 @@ export function apiGatewayEndpoint(flavour, api, config, store) {
   const routes = flavour === 'rest'
     ? api.resources.flatMap((r) => r.methods.map((method) => ({ method, template: r.path, authorization: r.authorization, match: compileTemplate(r.path) })))
     : api.routes.map((r) => {
+      // $default catches whatever no other route matches, so it goes last.
+      if (r.routeKey === '$default') return { method: 'ANY', template: '$default', authorization: r.authorization, match: () => ({}) };
       const [method, template] = r.routeKey.split(' ');
       return { method, template, authorization: r.authorization, match: compileTemplate(template) };
-    });
+    }).sort((a, b) => (a.template === '$default') - (b.template === '$default'));
 
   function findRoute(method, path) {
     let pathExists = false;
@@ -171,7 +173,7 @@ export function apiGatewayEndpoint(flavour, api, config, store) {
         accountId: config.accountId,
         apiId: api.id,
         domainName: `${api.id}.execute-api.${config.region}.amazonaws.com`,
-        routeKey: `${route.method} ${route.template}`,
+        routeKey: route.template === '$default' ? '$default' : `${route.method} ${route.template}`,
         pathParameters: Object.keys(params).length ? params : undefined,
         caller,
       });

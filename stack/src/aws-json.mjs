@@ -19,7 +19,8 @@ export function sendAwsJsonError(ctx, err, coralNamespace) {
   ctx.send(err.status, {
     'content-type': 'application/x-amz-json-1.1',
     'x-amzn-ErrorType': `${err.type}:http://internal.amazon.com/coral/${coralNamespace}/`,
-    'x-amzn-ErrorMessage': err.message,
+    // Header values must be printable ASCII; echoed ids may not be.
+    'x-amzn-ErrorMessage': err.message.replace(/[^\x20-\x7e]/g, '?'),
   }, JSON.stringify({ __type: err.type, message: err.message }));
 }
 

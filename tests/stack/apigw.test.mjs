@@ -158,3 +158,13 @@ test('preflights are answered without a signature, and 4XX answers carry CORS he
     assert.equal(denied.headers.get('access-control-allow-origin'), 'http://localhost:4000');
   }
 });
+
+test('HTTP: a $default route catches what no other route matches', async () => {
+  const other = await startStack({ config: (cfg) => { cfg.httpApi.routes.push({ routeKey: '$default', authorization: 'NONE' }); return cfg; } });
+  try {
+    assert.equal((await (await fetch(`${other.endpoints.apiHttp}/anything/else`)).json()).routeKey, '$default');
+    assert.equal((await (await fetch(`${other.endpoints.apiHttp}/public`)).json()).routeKey, 'GET /public');
+  } finally {
+    await other.stop();
+  }
+});
