@@ -1,0 +1,209 @@
+//! Signing behaviour beyond the AWS suite: errors with stable codes and no
+//! secrets, presign bounds, header selection, payload rules, host detection.
+
+use iamfetch::sign::{
+    ContentHashHeader, Diagnostics, HeaderSelection, SignatureLocation, SigningSettings,
+    UriEncoding,
+};
+use iamfetch::{sign, Credentials, ErrorCode, Payload, Request};
+use std::time::{Duration, SystemTime};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN0123456789";
+const FUNCTION_URL: &str = "https://abcdefghij.lambda-url.eu-west-1.on.aws/items?id=1";
+
+fn credentials() -> Credentials {
+    Credentials {
+        access_key_id: "AKIDEXAMPLE".into(),
+        secret_access_key: SECRET.into(),
+        session_token: Some(TOKEN.into()),
+    }
+}
+
+fn time() -> SystemTime {
+    // 2026-11-21T10:10:10Z
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_255_810)
+}
+
+fn request<'a>(url: &'a str, headers: &'a [(String, String)], payload: Payload<'a>) -> Request<'a> {
+    Request { method: "POST", url, headers, payload }
+}
+
+fn capture() -> SigningSettings {
+    SigningSettings { diagnostics: Diagnostics::Capture, ..Default::default() }
+}
+
+fn error_of(request: &Request<'_>, credentials: &Credentials, settings: &SigningSettings) -> iamfetch::Error {
+    match sign(request, credentials, settings, time()) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e,
+    }
+}
+
+fn assert_no_secrets(text: &str) {
+    assert!(!text.contains(SECRET), "secret leaked: {text}");
+    assert!(!text.contains(TOKEN), "session token leaked: {text}");
+}
+
+#[test]
+fn function_url_post_is_signed_for_lambda_with_token_and_date() {
+    let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let signed = sign(&request(FUNCTION_URL, &headers, Payload::Bytes(b"{}")), &credentials(), &capture(), time()).unwrap();
+    assert_eq!((signed.service.as_str(), signed.region.as_str()), ("lambda", "eu-west-1"));
+    assert_eq!(signed.amz_date, "20261121T101010Z");
+    assert_eq!(signed.signed_headers, ["content-type", "host", "x-amz-date", "x-amz-security-token"]);
+    let names: Vec<&str> = signed.headers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["x-amz-date", "authorization", "x-amz-security-token"]);
+    assert_eq!(signed.payload_hash, iamfetch::sha256_hex(b"{}"));
+    let diagnostics = signed.diagnostics.unwrap();
+    assert!(diagnostics.canonical_request.contains(&format!("x-amz-security-token:{TOKEN}\n")));
+    assert!(diagnostics.string_to_sign.starts_with("AWS4-HMAC-SHA256\n20261121T101010Z\n20261121/eu-west-1/lambda/aws4_request\n"));
+}
+
+#[test]
+fn headers_runtimes_change_are_not_signed_by_default_but_are_with_all() {
+    let headers: Vec<(String, String)> = ["User-Agent", "Content-Length", "Connection", "Expect", "Range", "Via", "X-Amzn-Trace-Id", "Transfer-Encoding", "X-Custom"]
+        .iter()
+        .map(|n| (n.to_string(), "1".to_string()))
+        .collect();
+    let req = request(FUNCTION_URL, &headers, Payload::Bytes(b""));
+    let signed = sign(&req, &credentials(), &SigningSettings::default(), time()).unwrap();
+    assert_eq!(signed.signed_headers, ["host", "x-amz-date", "x-amz-security-token", "x-custom"]);
+
+    let all = SigningSettings { header_selection: HeaderSelection::All, ..Default::default() };
+    let signed = sign(&req, &credentials(), &all, time()).unwrap();
+    assert!(signed.signed_headers.contains(&"user-agent".to_string()));
+    assert!(signed.signed_headers.contains(&"content-length".to_string()));
+
+    let excluded = SigningSettings { excluded_headers: vec!["X-CUSTOM".into()], ..Default::default() };
+    let signed = sign(&req, &credentials(), &excluded, time()).unwrap();
+    assert!(!signed.signed_headers.contains(&"x-custom".to_string()));
+}
+
+#[test]
+fn caller_supplied_signing_headers_are_replaced_not_duplicated() {
+    let headers = vec![
+        ("Authorization".to_string(), "Bearer viewer-token".to_string()),
+        ("X-Amz-Date".to_string(), "19990101T000000Z".to_string()),
+        ("X-Amz-Security-Token".to_string(), "stale".to_string()),
+        ("Host".to_string(), "evil.example".to_string()),
+    ];
+    let signed = sign(&request(FUNCTION_URL, &headers, Payload::Bytes(b"")), &credentials(), &capture(), time()).unwrap();
+    let canonical = signed.diagnostics.unwrap().canonical_request;
+    assert!(canonical.contains("host:abcdefghij.lambda-url.eu-west-1.on.aws\n"));
+    assert!(!canonical.contains("evil.example") && !canonical.contains("stale") && !canonical.contains("1999"));
+    assert_eq!(signed.headers.iter().filter(|(n, _)| n == "x-amz-security-token").count(), 1);
+}
+
+#[test]
+fn a_declared_content_hash_header_is_the_payload_hash_and_is_signed() {
+    let hash = iamfetch::sha256_hex(b"streamed elsewhere");
+    let headers = vec![("x-amz-content-sha256".to_string(), hash.clone())];
+    let signed = sign(&request(FUNCTION_URL, &headers, Payload::Bytes(b"ignored")), &credentials(), &SigningSettings::default(), time()).unwrap();
+    assert_eq!(signed.payload_hash, hash);
+    assert!(signed.signed_headers.contains(&"x-amz-content-sha256".to_string()));
+    assert!(signed.headers.contains(&("x-amz-content-sha256".to_string(), hash)));
+}
+
+#[test]
+fn content_hash_header_is_opt_in_except_for_s3() {
+    let include = SigningSettings { content_hash_header: Some(ContentHashHeader::Include), ..Default::default() };
+    let signed = sign(&request(FUNCTION_URL, &[], Payload::Bytes(b"x")), &credentials(), &include, time()).unwrap();
+    assert!(signed.signed_headers.contains(&"x-amz-content-sha256".to_string()));
+    let signed = sign(&request(FUNCTION_URL, &[], Payload::Bytes(b"x")), &credentials(), &SigningSettings::default(), time()).unwrap();
+    assert!(!signed.signed_headers.contains(&"x-amz-content-sha256".to_string()));
+    let s3 = "https://bucket.s3.eu-west-1.amazonaws.com/key";
+    let signed = sign(&request(s3, &[], Payload::Bytes(b"x")), &credentials(), &SigningSettings::default(), time()).unwrap();
+    assert!(signed.signed_headers.contains(&"x-amz-content-sha256".to_string()));
+}
+
+#[test]
+fn uri_encoding_is_double_except_for_s3() {
+    let url = "https://abcdefghij.lambda-url.eu-west-1.on.aws/a%20b/./c";
+    let signed = sign(&request(url, &[], Payload::Bytes(b"")), &credentials(), &capture(), time()).unwrap();
+    assert!(signed.diagnostics.unwrap().canonical_request.starts_with("POST\n/a%2520b/c\n"));
+    let s3 = "https://bucket.s3.eu-west-1.amazonaws.com/a%20b/./c";
+    let signed = sign(&request(s3, &[], Payload::Bytes(b"")), &credentials(), &capture(), time()).unwrap();
+    assert!(signed.diagnostics.unwrap().canonical_request.starts_with("POST\n/a%20b/./c\n"));
+    let single = SigningSettings { uri_encoding: Some(UriEncoding::Single), ..capture() };
+    let signed = sign(&request(url, &[], Payload::Bytes(b"")), &credentials(), &single, time()).unwrap();
+    assert!(signed.diagnostics.unwrap().canonical_request.starts_with("POST\n/a%20b/./c\n"));
+}
+
+#[test]
+fn presigned_urls_carry_the_query_parameters_and_expiry_bounds_hold() {
+    let presign = |expires_in| SigningSettings { location: SignatureLocation::Query { expires_in }, ..Default::default() };
+    let req = request(FUNCTION_URL, &[], Payload::Bytes(b""));
+    for ok in [1, 3600, 604_800] {
+        let signed = sign(&req, &credentials(), &presign(ok), time()).unwrap();
+        assert!(signed.url.starts_with(FUNCTION_URL));
+        assert!(signed.url.contains(&format!("&X-Amz-Expires={ok}&")));
+        assert!(signed.headers.is_empty());
+        assert!(signed.url.contains("X-Amz-Signature="));
+    }
+    for bad in [0, 604_801, u32::MAX] {
+        let error = error_of(&req, &credentials(), &presign(bad));
+        assert_eq!(error.code(), ErrorCode::ExpiresRange);
+        assert!(error.message().contains("604800"));
+    }
+}
+
+#[test]
+fn s3_presigned_urls_use_unsigned_payload_and_other_services_refuse_it() {
+    let presign = SigningSettings { location: SignatureLocation::Query { expires_in: 60 }, ..Default::default() };
+    let s3 = "https://bucket.s3.eu-west-1.amazonaws.com/key";
+    let signed = sign(&request(s3, &[], Payload::Bytes(b"")), &credentials(), &presign, time()).unwrap();
+    assert_eq!(signed.payload_hash, "UNSIGNED-PAYLOAD");
+    let error = error_of(&request(FUNCTION_URL, &[], Payload::Unsigned), &credentials(), &SigningSettings::default());
+    assert_eq!(error.code(), ErrorCode::UnsignedPayload);
+}
+
+#[test]
+fn hosts_that_are_not_aws_need_service_and_region() {
+    let url = "https://d111111abcdef8.cloudfront.net/api";
+    let error = error_of(&request(url, &[], Payload::Bytes(b"")), &credentials(), &SigningSettings::default());
+    assert_eq!(error.code(), ErrorCode::MissingService);
+    assert!(error.message().contains("d111111abcdef8.cloudfront.net"));
+    let service_only = SigningSettings { service: Some("lambda".into()), ..Default::default() };
+    let error = error_of(&request(url, &[], Payload::Bytes(b"")), &credentials(), &service_only);
+    assert_eq!(error.code(), ErrorCode::MissingRegion);
+    let both = SigningSettings { service: Some("lambda".into()), region: Some("us-east-1".into()), ..Default::default() };
+    assert!(sign(&request(url, &[], Payload::Bytes(b"")), &credentials(), &both, time()).is_ok());
+}
+
+#[test]
+fn bad_input_gets_stable_codes_and_no_secret_in_message_or_debug() {
+    let good_headers: Vec<(String, String)> = vec![];
+    let cases: Vec<(ErrorCode, Request<'_>, Credentials)> = vec![
+        (ErrorCode::InvalidUrl, request("not a url", &good_headers, Payload::Bytes(b"")), credentials()),
+        (ErrorCode::InvalidUrl, request("ftp://host/x", &good_headers, Payload::Bytes(b"")), credentials()),
+        (ErrorCode::InvalidUrl, request("https://abcdefghij.lambda-url.eu-west-1.on.aws/x#frag", &good_headers, Payload::Bytes(b"")), credentials()),
+        (ErrorCode::InvalidMethod, Request { method: "GE T", ..request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")) }, credentials()),
+        (ErrorCode::InvalidPayloadHash, request(FUNCTION_URL, &good_headers, Payload::Hash(SECRET)), credentials()),
+        (ErrorCode::MissingCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { secret_access_key: String::new(), ..credentials() }),
+        (ErrorCode::MissingCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { session_token: Some(format!("{TOKEN}\n")), ..credentials() }),
+    ];
+    for (code, req, creds) in cases {
+        let error = error_of(&req, &creds, &SigningSettings::default());
+        assert_eq!(error.code(), code, "{error}");
+        assert_no_secrets(&error.to_string());
+        assert_no_secrets(&format!("{error:?}"));
+    }
+    let header_with_secret = vec![("x-leak".to_string(), format!("{SECRET}\r\n"))];
+    let error = error_of(&request(FUNCTION_URL, &header_with_secret, Payload::Bytes(b"")), &credentials(), &SigningSettings::default());
+    assert_eq!(error.code(), ErrorCode::InvalidHeader);
+    assert!(error.message().contains("x-leak"));
+    assert_no_secrets(&error.to_string());
+    let bad_name = vec![("bad name".to_string(), "v".to_string())];
+    assert_eq!(error_of(&request(FUNCTION_URL, &bad_name, Payload::Bytes(b"")), &credentials(), &SigningSettings::default()).code(), ErrorCode::InvalidHeader);
+    assert_no_secrets(&format!("{:?}", credentials()));
+}
+
+#[test]
+fn error_codes_are_the_published_strings() {
+    assert_eq!(ErrorCode::InvalidUrl.as_str(), "ERR_INVALID_URL");
+    assert_eq!(ErrorCode::InvalidHeader.as_str(), "ERR_INVALID_HEADER");
+    assert_eq!(ErrorCode::MissingCredentials.as_str(), "ERR_MISSING_CREDENTIALS");
+    assert_eq!(ErrorCode::MissingRegion.as_str(), "ERR_MISSING_REGION");
+    assert_eq!(ErrorCode::ExpiresRange.as_str(), "ERR_EXPIRES_RANGE");
+}
