@@ -28,7 +28,12 @@ export function wireUrl(url) {
 
 /** [name, value] pairs of a Headers, record or pair list, as fetch will send them. */
 function headerPairs(headers) {
-  return [...new Headers(headers ?? undefined)]
+  try {
+    return [...new Headers(headers ?? undefined)]
+  } catch {
+    // Headers' own message may quote the value, which can be a token: not kept.
+    throw new IamFetchError('ERR_INVALID_HEADER', 'a header name is not a token, or a header value holds CR, LF or NUL')
+  }
 }
 
 /**
