@@ -10,8 +10,10 @@ import { sign } from './helpers.mjs';
 
 const BIN = fileURLToPath(new URL('../../stack/bin/iamfetch-stack.mjs', import.meta.url));
 
-test('the bin starts, serves, logs, and exits 0 on SIGTERM', async () => {
+test('the bin starts, serves, logs, and exits 0 on SIGTERM', { timeout: 30_000 }, async (t) => {
   const child = spawn(process.execPath, [BIN, '--port-base', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A failed assertion must not leave the stack running (the runner would wait for it).
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   const lines = [];
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
