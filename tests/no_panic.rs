@@ -1,5 +1,6 @@
 //! A panic traps the wasm instance, so no input may panic: arbitrary methods,
 //! URLs, headers, bodies and settings give Ok or Err, never a panic.
+#![cfg(not(target_arch = "wasm32"))] // native only: proptest
 
 use iamfetch::sign::{
     ContentHashHeader, Diagnostics, HeaderSelection, SessionTokenPlacement, SignatureLocation,

@@ -1,5 +1,6 @@
 //! Signing behaviour beyond the AWS suite: errors with stable codes and no
 //! secrets, presign bounds, header selection, payload rules, host detection.
+#![cfg(not(target_arch = "wasm32"))] // native only: wasm.rs covers wasm
 
 use iamfetch::sign::{
     ContentHashHeader, Diagnostics, HeaderSelection, SignatureLocation, SigningSettings,

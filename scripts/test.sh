@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test. On a fresh clone it installs what it needs first (see setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "build (installs the toolchain pieces it lacks)"
+bash scripts/build.sh
+npm ci --prefix stack --no-audit --no-fund --loglevel=error
+
+step "lint: clippy, native and wasm32 (SystemTime::now is a disallowed method)"
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+
+step "Rust: unit tests, the AWS v4 suite, behaviour, no-panic property test"
+cargo test --release --quiet
+
+step "Rust inside wasm (Node, wasm-bindgen-test)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm --quiet
+
+step "JS: the package in Node, the packed tarball, the local AWS stack"
+node --test tests/js/ tests/stack/
