@@ -29,6 +29,19 @@ console.log(JSON.stringify({
 }))
 `
 
+const TYPED_CONSUMER = `
+import { AwsClient, AwsV4Signer, signRequest, IamFetchError, type IamFetchErrorCode } from 'iamfetch'
+const client = new AwsClient({ accessKeyId: 'a', secretAccessKey: 'b', region: 'us-east-1', retries: 2 })
+const request: Promise<Request> = client.sign('https://x.lambda-url.us-east-1.on.aws/', { aws: { signQuery: true, expiresIn: 60 } })
+const signer = new AwsV4Signer({ url: 'https://x.lambda-url.us-east-1.on.aws/', accessKeyId: 'a', secretAccessKey: 'b' })
+const header: Promise<string> = signer.authHeader()
+const signed = signRequest({ url: 'https://x/' }, { accessKeyId: 'a', secretAccessKey: 'b' }).then((s) => s.canonicalRequest.length)
+function codeOf(error: unknown): IamFetchErrorCode | undefined {
+  return error instanceof IamFetchError ? error.code : undefined
+}
+export { request, header, signed, codeOf }
+`
+
 test('npm pack installs into an empty project where a bare import signs a request the stack accepts', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'iamfetch-pack-'))
   const stack = await startStack()
@@ -50,6 +63,14 @@ test('npm pack installs into an empty project where a bare import signs a reques
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }))
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], { cwd: project })
   writeFileSync(join(project, 'main.js'), CONSUMER)
+
+  // The types resolve through the exports map, as a TypeScript user's would.
+  writeFileSync(join(project, 'check.ts'), TYPED_CONSUMER)
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false },
+    files: ['check.ts'],
+  }))
+  execFileSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', project], { encoding: 'utf8' })
 
   const user = stack.ids.iamUsers['test-user']
   const input = { url: stack.endpoints.functionUrl, ...user, ...stack.signing.functionUrl }
