@@ -18,7 +18,7 @@ cargo test --release --quiet
 
 step "Rust inside wasm (Node, wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm --quiet
+  cargo test --target wasm32-unknown-unknown --test wasm
 
 step "JS: the package in Node, the packed tarball, the local AWS stack"
 node --test tests/js/ tests/stack/
