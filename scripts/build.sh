@@ -15,11 +15,11 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-fe
   "$out/iamfetch_bg.wasm" -o "$out/iamfetch_bg.wasm"
 
 mkdir -p js/dist/wasm
-cp js/src/*.js js/src/*.d.ts js/dist/
+cp -r js/src/. js/dist/
 cp "$out/iamfetch.js" "$out/iamfetch_bg.wasm" js/dist/wasm/
 
 size() { printf '%-28s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
 echo "iamfetch build sizes:"
 size "wasm (iamfetch_bg.wasm)" js/dist/wasm/iamfetch_bg.wasm
 size "JS glue (wasm/iamfetch.js)" js/dist/wasm/iamfetch.js
-size "JS wrapper (dist/*.js)" js/dist/*.js
+size "JS wrapper (all entries)" js/dist/*.js js/dist/credentials/*.js

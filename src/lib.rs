@@ -6,14 +6,19 @@
 //! Only `wasm.rs` knows about JavaScript.
 #![warn(missing_docs)]
 
+pub mod aws_error;
+pub mod backoff;
 mod capture;
+pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod hash;
 pub mod options;
 pub mod sign;
+pub mod time;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+mod xml;
 
 pub use error::{Error, ErrorCode};
 pub use hash::{sha256_hex, Sha256};

@@ -3,6 +3,8 @@
 //! One call per signature: options (headers included, as a flat list of pairs)
 //! go in as one object, and the result comes back as one object.
 
+use crate::aws_error::{classify, AwsService};
+use crate::credentials::{parse_sts_credentials, CognitoCredentialsAnswer, TemporaryCredentials};
 use crate::error::{Error, ErrorCode};
 use crate::options::SignOptions;
 use serde::Serialize;
@@ -38,6 +40,57 @@ pub fn sign_js(options: JsValue, body: &[u8]) -> Result<JsValue, JsValue> {
         .map_err(|e| to_js_error(Error::new(ErrorCode::SigningFailed, e.to_string())))
 }
 
+/// Classifies an AWS error answer: `{ code, errorType, message, retryable }`.
+/// `service` is `cognito-identity` or `sts`.
+#[wasm_bindgen(js_name = classifyAwsError)]
+pub fn classify_aws_error_js(service: &str, status: u16, error_type_header: Option<String>, body: &str) -> JsValue {
+    let service = if service == "sts" { AwsService::Sts } else { AwsService::CognitoIdentity };
+    let error = classify(service, status, error_type_header.as_deref(), body);
+    object(&[
+        ("code", error.code.into()),
+        ("errorType", error.error_type.into()),
+        ("message", error.message.into()),
+        ("retryable", error.retryable.into()),
+    ])
+}
+
+/// Validates Cognito's parsed GetCredentialsForIdentity answer into
+/// `{ identityId, accessKeyId, secretAccessKey, sessionToken, expiration }` (epoch ms).
+#[wasm_bindgen(js_name = parseCognitoCredentials)]
+pub fn parse_cognito_credentials_js(answer: JsValue) -> Result<JsValue, JsValue> {
+    let parsed: CognitoCredentialsAnswer = serde_wasm_bindgen::from_value(answer.clone()).map_err(|e| {
+        let credentials = js_sys::Reflect::get(&answer, &"Credentials".into()).unwrap_or(JsValue::UNDEFINED);
+        let message = scrub(
+            format!("Cognito GetCredentialsForIdentity answered with unexpected JSON: {e}"),
+            &credentials,
+            &["SecretKey", "SessionToken"],
+        );
+        to_js_error(Error::new(ErrorCode::InvalidCredentialsResponse, message))
+    })?;
+    let (identity_id, credentials) = parsed.validate().map_err(to_js_error)?;
+    let out = credentials_object(credentials);
+    let _ = js_sys::Reflect::set(&out, &"identityId".into(), &identity_id.into());
+    Ok(out.into())
+}
+
+/// Reads the credentials of an STS AssumeRole / AssumeRoleWithWebIdentity XML answer.
+#[wasm_bindgen(js_name = parseStsCredentials)]
+pub fn parse_sts_credentials_js(answer: &str) -> Result<JsValue, JsValue> {
+    parse_sts_credentials(answer).map(|c| credentials_object(c).into()).map_err(to_js_error)
+}
+
+/// Backoff before retry `attempt` (0-based): full jitter under `min(capMs, baseMs * 2^attempt)`.
+#[wasm_bindgen(js_name = backoffDelayMs)]
+pub fn backoff_delay_ms_js(attempt: u32, base_ms: f64, cap_ms: f64) -> f64 {
+    crate::backoff::delay_ms(attempt, base_ms, cap_ms)
+}
+
+/// `bytes` random bytes as hex, from the platform's secure random source.
+#[wasm_bindgen(js_name = randomHex)]
+pub fn random_hex_js(bytes: usize) -> String {
+    crate::backoff::random_hex(bytes)
+}
+
 /// Hex SHA-256 of `data`.
 #[wasm_bindgen(js_name = sha256Hex)]
 pub fn sha256_hex_js(data: &[u8]) -> String {
@@ -48,13 +101,7 @@ pub fn sha256_hex_js(data: &[u8]) -> String {
 #[wasm_bindgen(js_name = detectEndpoint)]
 pub fn detect_endpoint_js(host: &str) -> JsValue {
     match crate::endpoint::detect(host) {
-        Some(e) => {
-            let out = js_sys::Object::new();
-            // Setting a data property on a fresh plain object cannot fail.
-            let _ = js_sys::Reflect::set(&out, &"service".into(), &e.service.into());
-            let _ = js_sys::Reflect::set(&out, &"region".into(), &e.region.into());
-            out.into()
-        }
+        Some(e) => object(&[("service", e.service.into()), ("region", e.region.into())]),
         None => JsValue::UNDEFINED,
     }
 }
@@ -109,12 +156,30 @@ fn to_js_error(error: Error) -> JsValue {
     js.into()
 }
 
-/// serde's messages name the field, but may quote a value of the wrong type:
-/// scrub the secrets out in case a caller put one in the wrong place.
-fn invalid_options(message: &str, options: &JsValue) -> JsValue {
-    let mut message = format!("invalid signing options: {message}");
-    for field in ["secretAccessKey", "sessionToken"] {
-        let secret = js_sys::Reflect::get(options, &field.into())
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let out = js_sys::Object::new();
+    for (key, value) in entries {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&out, &(*key).into(), value);
+    }
+    out.into()
+}
+
+fn credentials_object(credentials: TemporaryCredentials) -> js_sys::Object {
+    object(&[
+        ("accessKeyId", credentials.access_key_id.into()),
+        ("secretAccessKey", credentials.secret_access_key.into()),
+        ("sessionToken", credentials.session_token.into()),
+        ("expiration", (credentials.expiration_ms as f64).into()),
+    ])
+    .into()
+}
+
+/// Replaces the string values of `fields` of `holder` in `message`: serde's
+/// messages may quote a value of the wrong type, and it could be a secret.
+fn scrub(mut message: String, holder: &JsValue, fields: &[&str]) -> String {
+    for field in fields {
+        let secret = js_sys::Reflect::get(holder, &(*field).into())
             .ok()
             .and_then(|v| v.as_string())
             .filter(|s| !s.is_empty());
@@ -122,5 +187,12 @@ fn invalid_options(message: &str, options: &JsValue) -> JsValue {
             message = message.replace(&secret, "** redacted **");
         }
     }
+    message
+}
+
+/// serde's messages name the field, but may quote a value of the wrong type:
+/// scrub the secrets out in case a caller put one in the wrong place.
+fn invalid_options(message: &str, options: &JsValue) -> JsValue {
+    let message = scrub(format!("invalid signing options: {message}"), options, &["secretAccessKey", "sessionToken"]);
     to_js_error(Error::new(ErrorCode::InvalidOptions, message))
 }

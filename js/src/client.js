@@ -1,4 +1,5 @@
 import { signParts } from './signer.js'
+import { cachedProvider } from './credentials/cache.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 
@@ -9,11 +10,17 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 export class AwsClient {
   #credentials
 
+  /**
+   * Credentials come as aws4fetch's accessKeyId/secretAccessKey/sessionToken,
+   * or as `credentials`: an object or a provider such as fromCognitoIdentityPool(...).
+   * Provided credentials are cached until `refreshMarginMs` (default 5 min)
+   * before they expire; concurrent calls share one refresh.
+   */
   constructor({
-    accessKeyId, secretAccessKey, sessionToken, service, region, cache,
+    credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, service, region, cache,
     retries, initRetryMs, retryNonIdempotent, fetch: fetchImpl, ...signing
   } = {}) {
-    this.#credentials = { accessKeyId, secretAccessKey, sessionToken }
+    this.#credentials = cachedProvider(credentials ?? { accessKeyId, secretAccessKey, sessionToken }, { refreshMarginMs })
     this.service = service
     this.region = region
     this.cache = cache ?? new Map()
@@ -40,7 +47,7 @@ export class AwsClient {
       url: request.url,
       headers: request.headers,
       body,
-      credentials: { ...this.#credentials, ...pickCredentials(aws) },
+      credentials: { ...(await this.#credentials()), ...pickCredentials(aws) },
       options: settings,
       datetime: aws?.datetime,
     })

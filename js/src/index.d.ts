@@ -16,12 +16,47 @@ export type IamFetchErrorCode =
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_WASM_LOAD'
   | 'ERR_INTERNAL'
+  | 'ERR_INVALID_CREDENTIALS_RESPONSE'
+  | 'ERR_UNEXPECTED_RESPONSE'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_NETWORK'
+  | 'ERR_COGNITO_NOT_AUTHORIZED'
+  | 'ERR_COGNITO_NOT_FOUND'
+  | 'ERR_COGNITO_THROTTLED'
+  | 'ERR_COGNITO_INVALID_PARAMETER'
+  | 'ERR_COGNITO_POOL_CONFIGURATION'
+  | 'ERR_COGNITO_CONFLICT'
+  | 'ERR_COGNITO_LIMIT_EXCEEDED'
+  | 'ERR_COGNITO_EXTERNAL_SERVICE'
+  | 'ERR_COGNITO_SERVICE'
+  | 'ERR_COGNITO_ERROR'
+  | 'ERR_STS_ACCESS_DENIED'
+  | 'ERR_STS_EXPIRED_TOKEN'
+  | 'ERR_STS_INVALID_IDENTITY_TOKEN'
+  | 'ERR_STS_IDP_REJECTED_CLAIM'
+  | 'ERR_STS_IDP_COMMUNICATION'
+  | 'ERR_STS_REGION_DISABLED'
+  | 'ERR_STS_MALFORMED_POLICY'
+  | 'ERR_STS_POLICY_TOO_LARGE'
+  | 'ERR_STS_VALIDATION'
+  | 'ERR_STS_SIGNATURE'
+  | 'ERR_STS_THROTTLED'
+  | 'ERR_STS_SERVICE'
+  | 'ERR_STS_ERROR'
 
 /** The one error class of iamfetch. Messages never contain secrets or tokens. */
 export class IamFetchError extends Error {
   constructor(code: IamFetchErrorCode, message: string, options?: { cause?: unknown })
   readonly name: 'IamFetchError'
   readonly code: IamFetchErrorCode
+  /** For AWS error answers: AWS's error type, e.g. NotAuthorizedException. */
+  awsErrorType?: string
+  /** For AWS error answers: AWS's message (tokens scrubbed). */
+  awsMessage?: string
+  /** For AWS error answers: the HTTP status. */
+  status?: number
+  /** For AWS error answers: x-amzn-RequestId. */
+  requestId?: string
 }
 
 export interface Credentials {
@@ -122,7 +157,74 @@ export class AwsV4Signer {
   hexBodyHash(): Promise<string>
 }
 
+/** Temporary credentials; `expiration` drives caching and refresh. */
+export interface AwsCredentials extends Credentials {
+  expiration?: Date
+}
+
+/** Anything that yields credentials, called again when they near expiry. */
+export type CredentialProvider = () => Promise<AwsCredentials>
+
+/** Where identity ids are cached: localStorage by default, else memory. */
+export interface IdentityStorage {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>
+  set(key: string, value: string): void | Promise<void>
+  remove(key: string): void | Promise<void>
+}
+
+/** Cognito identity pool credentials (enhanced flow; basic flow with `flow: 'basic'` and `roleArn`). */
+export function fromCognitoIdentityPool(options: {
+  identityPoolId: string
+  region?: string
+  /** Provider key (e.g. cognito-idp.<region>.amazonaws.com/<userPoolId>) → token, or a function returning a fresh one. */
+  logins?: Record<string, string | (() => string | Promise<string>)>
+  customRoleArn?: string
+  accountId?: string
+  storage?: IdentityStorage
+  endpoint?: string
+  fetch?: typeof fetch
+  flow?: 'enhanced' | 'basic'
+  roleArn?: string
+  stsEndpoint?: string
+  roleSessionName?: string
+}): () => Promise<AwsCredentials & { identityId: string }>
+
+/** STS AssumeRole, signed with `credentials`. */
+export function fromAssumeRole(options: {
+  credentials: Credentials | CredentialProvider
+  roleArn: string
+  roleSessionName?: string
+  durationSeconds?: number
+  externalId?: string
+  region?: string
+  endpoint?: string
+  fetch?: typeof fetch
+}): CredentialProvider
+
+/** STS AssumeRoleWithWebIdentity (unsigned) with an OIDC token. */
+export function fromWebIdentity(options: {
+  roleArn: string
+  webIdentityToken: string | (() => string | Promise<string>)
+  roleSessionName?: string
+  providerId?: string
+  policy?: string
+  durationSeconds?: number
+  region?: string
+  endpoint?: string
+  fetch?: typeof fetch
+}): CredentialProvider
+
+/** Fixed credentials. */
+export function fromStatic(credentials: AwsCredentials): CredentialProvider
+
+/** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN from `env` (a Worker's env) or process.env. */
+export function fromEnv(env?: Record<string, string | undefined>): CredentialProvider
+
 export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOptions, 'datetime'> {
+  /** Credentials, or a provider of them; cached until `refreshMarginMs` before expiry, one refresh shared by concurrent calls. */
+  credentials?: AwsCredentials | CredentialProvider
+  /** How long before expiry credentials are refreshed (default 300000). */
+  refreshMarginMs?: number
   cache?: Map<string, ArrayBuffer>
   /** Retries of 429 and 5xx answers (default 10). */
   retries?: number

@@ -262,17 +262,7 @@ fn apply_deviations(case: &mut Case) {
     }
 }
 
-/// Epoch milliseconds of a `YYYY-MM-DDTHH:MM:SSZ` timestamp.
+/// Epoch milliseconds of the suite's `YYYY-MM-DDTHH:MM:SSZ` timestamps.
 fn epoch_ms(timestamp: &str) -> u64 {
-    let n = |range: std::ops::Range<usize>| -> i64 { timestamp[range].parse().expect("digits") };
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    // Days from civil, Howard Hinnant's algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
-    seconds as u64 * 1000
+    iamfetch::time::parse_iso8601_utc(timestamp).expect("suite timestamp") as u64
 }

@@ -28,7 +28,11 @@ async function rejection(promise) {
 }
 
 test('exports exactly the public API', () => {
-  assert.deepEqual(Object.keys(iamfetch).sort(), ['AwsClient', 'AwsV4Signer', 'IamFetchError', 'Sha256', 'init', 'sha256Hex', 'signRequest'])
+  assert.deepEqual(Object.keys(iamfetch).sort(), [
+    'AwsClient', 'AwsV4Signer', 'IamFetchError', 'Sha256',
+    'fromAssumeRole', 'fromCognitoIdentityPool', 'fromEnv', 'fromStatic', 'fromWebIdentity',
+    'init', 'sha256Hex', 'signRequest',
+  ])
 })
 
 test('AwsV4Signer signs as aws4fetch does, for requests aws4fetch and iamfetch sign alike', async () => {

@@ -1,0 +1,69 @@
+// One call to an AWS credentials API (Cognito Identity, STS) over fetch:
+// retries with jittered backoff on throttling, 5xx and network failures, and
+// turns AWS's error answers into IamFetchErrors with a stable code.
+import { callWasm, init } from '../core.js'
+import { IamFetchError } from '../errors.js'
+
+/**
+ * @param {object} call
+ * @param {'cognito-identity' | 'sts'} call.service which error vocabulary applies
+ * @param {string} call.operation e.g. "Cognito GetId", for messages
+ * @param {() => Promise<Request>} call.request builds the request (again for each attempt: signatures carry a time)
+ * @param {typeof fetch} [call.fetch]
+ * @param {string[]} [call.secrets] values never to show in a message (login tokens, keys)
+ * @param {number} [call.retries] attempts after the first (default 3)
+ * @returns {Promise<string>} the answer body
+ */
+export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3 }) {
+  await init()
+  for (let attempt = 0; ; attempt++) {
+    let response
+    try {
+      response = await send(await request())
+    } catch (cause) {
+      if (cause instanceof IamFetchError) throw cause
+      if (attempt >= retries) {
+        throw new IamFetchError('ERR_NETWORK', `${operation} failed: ${scrub(String(cause?.message ?? cause), secrets)}`)
+      }
+      await pause(attempt)
+      continue
+    }
+    const body = await response.text()
+    if (response.ok) return body
+    const error = callWasm((w) => w.classifyAwsError(service, response.status, response.headers.get('x-amzn-errortype') ?? undefined, body))
+    if (error.retryable && attempt < retries) {
+      await pause(attempt)
+      continue
+    }
+    const detail = error.errorType ? `${error.errorType}: ${error.message}` : error.message
+    const failure = new IamFetchError(error.code, scrub(`${operation} failed: ${detail}`, secrets))
+    failure.awsErrorType = error.errorType || undefined
+    failure.awsMessage = scrub(error.message, secrets)
+    failure.status = response.status
+    failure.requestId = response.headers.get('x-amzn-requestid') ?? undefined
+    throw failure
+  }
+}
+
+function pause(attempt) {
+  const delay = callWasm((w) => w.backoffDelayMs(attempt, 100, 5000))
+  return new Promise((resolve) => setTimeout(resolve, delay))
+}
+
+/** Removes every secret value from a text that may quote one back. */
+export function scrub(text, secrets) {
+  let out = text
+  for (const secret of secrets) {
+    if (secret) out = out.split(secret).join('** redacted **')
+  }
+  return out
+}
+
+/** Parses an answer that should be JSON; anything else is a clear error. */
+export function parseJson(body, operation) {
+  try {
+    return JSON.parse(body)
+  } catch {
+    throw new IamFetchError('ERR_UNEXPECTED_RESPONSE', `${operation} answered with something that is not JSON`)
+  }
+}

@@ -1,0 +1,54 @@
+// Turns any credentials source into a provider that caches until shortly
+// before expiry and lets concurrent callers share one refresh.
+import { IamFetchError } from '../errors.js'
+
+/** The default margin before expiry at which credentials are refreshed. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000
+
+/**
+ * @param {Function | object} source a provider `() => Promise<credentials>`, or credentials
+ * @param {{ refreshMarginMs?: number, now?: () => number }} [options]
+ * @returns {() => Promise<{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }>}
+ */
+export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, now = Date.now } = {}) {
+  if (typeof source !== 'function') {
+    const fixed = checkCredentials(source)
+    return async () => fixed
+  }
+  let current
+  let freshUntil = 0
+  let refreshing
+  return function credentials() {
+    if (current && now() < freshUntil) return Promise.resolve(current)
+    refreshing ??= (async () => {
+      try {
+        const fetchedAt = now()
+        const fresh = checkCredentials(await source())
+        current = fresh
+        // Credentials that live shorter than twice the margin are used for half their life.
+        const lifetime = fresh.expiration ? fresh.expiration.getTime() - fetchedAt : Infinity
+        freshUntil = fetchedAt + Math.max(lifetime - refreshMarginMs, lifetime / 2)
+        return fresh
+      } finally {
+        // A failed refresh leaves nothing behind: the next call tries again.
+        refreshing = undefined
+      }
+    })()
+    return refreshing
+  }
+}
+
+function checkCredentials(credentials) {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials ?? {}
+  if (typeof accessKeyId !== 'string' || !accessKeyId || typeof secretAccessKey !== 'string' || !secretAccessKey) {
+    throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'credentials need a non-empty accessKeyId and secretAccessKey')
+  }
+  if (sessionToken != null && typeof sessionToken !== 'string') {
+    throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'sessionToken must be a string')
+  }
+  const expires = expiration == null ? undefined : new Date(expiration)
+  if (expires && Number.isNaN(expires.getTime())) {
+    throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'expiration must be a Date or epoch milliseconds')
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined, expiration: expires }
+}

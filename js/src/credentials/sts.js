@@ -1,0 +1,134 @@
+// STS: AssumeRole (signed with the core) and AssumeRoleWithWebIdentity (unsigned).
+import { callWasm, init } from '../core.js'
+import { IamFetchError } from '../errors.js'
+import { signParts } from '../signer.js'
+import { awsCall } from './aws-call.js'
+import { cachedProvider } from './cache.js'
+
+const FORM = 'application/x-www-form-urlencoded'
+
+/**
+ * Credentials of a role, assumed with other credentials (an IAM user's keys, say).
+ * @param {object} options
+ * @param {Function | object} options.credentials the caller's credentials, or a provider of them
+ * @param {string} options.roleArn
+ * @param {string} [options.roleSessionName] default `iamfetch-<random>`
+ * @param {number} [options.durationSeconds] 900..43200 (default: STS's, 3600)
+ * @param {string} [options.externalId]
+ * @param {string} [options.region] default us-east-1
+ * @param {string} [options.endpoint] default https://sts.<region>.amazonaws.com/
+ * @param {typeof fetch} [options.fetch]
+ */
+export function fromAssumeRole({ credentials, roleArn, roleSessionName, durationSeconds, externalId, region = 'us-east-1', endpoint, fetch }) {
+  requireRoleArn(roleArn)
+  checkDuration(durationSeconds)
+  const caller = cachedProvider(credentials)
+  const url = endpoint ?? `https://sts.${region}.amazonaws.com/`
+  return async () => {
+    await init()
+    const callerCredentials = await caller()
+    const body = form({
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: roleArn,
+      RoleSessionName: roleSessionName ?? sessionName(),
+      DurationSeconds: durationSeconds,
+      ExternalId: externalId,
+    })
+    const answer = await awsCall({
+      service: 'sts',
+      operation: 'STS AssumeRole',
+      fetch,
+      secrets: [callerCredentials.secretAccessKey, callerCredentials.sessionToken],
+      request: async () => {
+        const signed = await signParts({
+          method: 'POST',
+          url,
+          headers: { 'content-type': FORM },
+          body,
+          credentials: callerCredentials,
+          options: { service: 'sts', region },
+        })
+        const headers = new Headers({ 'content-type': FORM })
+        for (const [name, value] of signed.headers) headers.set(name, value)
+        return new Request(signed.url, { method: 'POST', headers, body })
+      },
+    })
+    return toCredentials(callWasm((w) => w.parseStsCredentials(answer)))
+  }
+}
+
+/**
+ * Credentials of a role, assumed with an OIDC token (AssumeRoleWithWebIdentity, unsigned).
+ * @param {object} options
+ * @param {string} options.roleArn
+ * @param {string | (() => string | Promise<string>)} options.webIdentityToken a token, or a function that returns a fresh one
+ * @param {string} [options.roleSessionName]
+ * @param {string} [options.providerId]
+ * @param {string} [options.policy]
+ * @param {number} [options.durationSeconds]
+ * @param {string} [options.region]
+ * @param {string} [options.endpoint]
+ * @param {typeof fetch} [options.fetch]
+ */
+export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch }) {
+  requireRoleArn(roleArn)
+  checkDuration(durationSeconds)
+  if (!webIdentityToken) throw new IamFetchError('ERR_INVALID_OPTIONS', 'webIdentityToken is required')
+  return async () => {
+    const token = typeof webIdentityToken === 'function' ? await webIdentityToken() : webIdentityToken
+    return assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region, endpoint, fetch })
+  }
+}
+
+/** One AssumeRoleWithWebIdentity call; also the second step of Cognito's basic flow. */
+export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch }) {
+  await init()
+  const url = endpoint ?? `https://sts.${region}.amazonaws.com/`
+  const body = form({
+    Action: 'AssumeRoleWithWebIdentity',
+    Version: '2011-06-15',
+    RoleArn: roleArn,
+    RoleSessionName: roleSessionName ?? sessionName(),
+    WebIdentityToken: token,
+    ProviderId: providerId,
+    Policy: policy,
+    DurationSeconds: durationSeconds,
+  })
+  const answer = await awsCall({
+    service: 'sts',
+    operation: 'STS AssumeRoleWithWebIdentity',
+    fetch,
+    secrets: [token],
+    request: async () => new Request(url, { method: 'POST', headers: { 'content-type': FORM }, body }),
+  })
+  return toCredentials(callWasm((w) => w.parseStsCredentials(answer)))
+}
+
+export function toCredentials({ accessKeyId, secretAccessKey, sessionToken, expiration }) {
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }
+}
+
+function form(fields) {
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== null) params.set(name, String(value))
+  }
+  return params.toString()
+}
+
+function sessionName() {
+  return `iamfetch-${callWasm((w) => w.randomHex(8))}`
+}
+
+function requireRoleArn(roleArn) {
+  if (typeof roleArn !== 'string' || !roleArn.startsWith('arn:')) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', 'roleArn must be a role ARN (arn:aws:iam::<account>:role/<name>)')
+  }
+}
+
+function checkDuration(durationSeconds) {
+  if (durationSeconds !== undefined && !(Number.isInteger(durationSeconds) && durationSeconds >= 900 && durationSeconds <= 43200)) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', 'durationSeconds must be a whole number of seconds in 900..43200')
+  }
+}
