@@ -1,0 +1,37 @@
+// The Chromium side, bundled by run.mjs into .out/browser/bench.js and driven
+// through playwright-core: window.bench.<mode>(...) returns what node.mjs prints.
+import * as iamfetch from 'iamfetch'
+import * as aws4fetch from 'aws4fetch'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
+import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
+import * as hashWasm from 'hash-wasm'
+import { bytes, clockResolution, hashBlob, runHashCold, runHashWarm, runSigning } from './common.mjs'
+
+const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm }
+const now = () => performance.now()
+// Chromium coarsens performance.now() (5 µs when cross-origin isolated, 100 µs otherwise):
+// batch calls so that one batch spans at least 40 ticks.
+const resolution = clockResolution(now)
+const timing = (budgetMs) => ({ now, budgetMs, minBatchMs: 40 * resolution })
+
+let blob
+window.bench = {
+  clock: () => ({ resolution, crossOriginIsolated: globalThis.crossOriginIsolated }),
+  sign: (budgetMs) => runSigning(libs, timing(budgetMs)),
+  hashWarm: (budgetMs) => runHashWarm(libs, timing(budgetMs)),
+  hashCold: (impl, size) => runHashCold(libs, impl, size, now),
+  // Builds a Blob of `mib` MiB from one 1 MiB part; Chromium keeps Blob data out of the renderer.
+  makeBlob: async (mib) => {
+    const part = bytes(1 << 20)
+    blob = new Blob(Array.from({ length: mib }, () => part))
+    await new Response(blob.slice(0, 1)).arrayBuffer()
+    return blob.size
+  },
+  hashBlob: async (impl) => {
+    const t0 = now()
+    const digest = await hashBlob(libs, impl, blob)
+    return { ms: now() - t0, bytes: blob.size, digestPrefix: digest.slice(0, 12) }
+  },
+}
+window.benchReady = true

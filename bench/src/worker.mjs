@@ -1,0 +1,50 @@
+// The workerd side, bundled by run.mjs (conditions workerd/worker/browser, the
+// .wasm kept as an imported module as Wrangler does). Routes return what node.mjs prints:
+//   /clock  /sign?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
+import * as iamfetch from 'iamfetch'
+import * as aws4fetch from 'aws4fetch'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
+import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
+import * as hashWasm from 'hash-wasm'
+import { clockResolution, runHashCold, runHashWarm, runSigning } from './common.mjs'
+
+const now = () => performance.now()
+
+// hash-wasm compiles its wasm from bytes at run time, which workerd (like
+// Cloudflare) may refuse: find out once and leave it out if so.
+let hashWasmError
+async function libs() {
+  let usable = hashWasm
+  try {
+    await hashWasm.createSHA256()
+  } catch (error) {
+    hashWasmError = String(error?.message ?? error)
+    usable = null
+  }
+  return { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm: usable }
+}
+
+export default {
+  async fetch(request) {
+    const url = new URL(request.url)
+    const q = (name) => url.searchParams.get(name)
+    const resolution = clockResolution(now)
+    // workerd's clock ticks in whole milliseconds: batches span at least 20 ticks.
+    const timing = { now, budgetMs: Number(q('budget') ?? 1000), minBatchMs: 20 * resolution }
+    try {
+      let result
+      if (url.pathname === '/clock') result = { resolution }
+      else if (url.pathname === '/sign') result = await runSigning(await libs(), timing)
+      else if (url.pathname === '/hash-warm') result = { ...(await runHashWarm(await libs(), timing)), hashWasmError }
+      else if (url.pathname === '/hash-cold') {
+        const l = await libs()
+        if (q('impl').startsWith('hash-wasm') && !l.hashWasm) result = { error: hashWasmError }
+        else result = await runHashCold(l, q('impl'), q('size'), now)
+      } else return new Response('not found', { status: 404 })
+      return Response.json(result)
+    } catch (error) {
+      return Response.json({ error: String(error?.stack ?? error) }, { status: 500 })
+    }
+  },
+}
