@@ -55,7 +55,7 @@ pub fn classify(service: AwsService, status: u16, error_type_header: Option<&str
 
 /// `aws.protocoltests#NotAuthorizedException:http://...` → `NotAuthorizedException`:
 /// split on `:` and `,`, then keep what follows `#`.
-fn short_type(raw: &str) -> &str {
+pub(crate) fn short_type(raw: &str) -> &str {
     let first = raw.split([':', ',']).next().unwrap_or_default().trim();
     first.rsplit('#').next().unwrap_or(first)
 }
@@ -65,7 +65,7 @@ fn is_throttling(error_type: &str) -> bool {
 }
 
 /// The error type and message of a JSON (`__type`, `message`/`Message`) or XML (`Code`, `Message`) body.
-fn parse_body(body: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn parse_body(body: &str) -> (Option<String>, Option<String>) {
     let trimmed = body.trim_start();
     if trimmed.starts_with('{') {
         let json_string = |key: &str| json_string_field(trimmed, key);

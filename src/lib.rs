@@ -10,6 +10,7 @@ pub mod aws_error;
 pub mod backoff;
 mod capture;
 pub mod credentials;
+pub mod diagnosis;
 pub mod endpoint;
 pub mod error;
 pub mod hash;

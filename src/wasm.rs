@@ -91,6 +91,51 @@ pub fn random_hex_js(bytes: usize) -> String {
     crate::backoff::random_hex(bytes)
 }
 
+/// Why AWS refused a request: `{ cause, summary, evidence, clockOffsetMs?, expectedCanonicalRequest?, expectedStringToSign? }`.
+#[wasm_bindgen(js_name = diagnose)]
+pub fn diagnose_js(answer: JsValue, sent: JsValue) -> Result<JsValue, JsValue> {
+    let invalid = |e: serde_wasm_bindgen::Error| to_js_error(Error::new(ErrorCode::InvalidOptions, e.to_string()));
+    let answer: AnswerJs = serde_wasm_bindgen::from_value(answer).map_err(invalid)?;
+    let sent: SentJs = serde_wasm_bindgen::from_value(sent).map_err(invalid)?;
+    let diagnosis = crate::diagnosis::diagnose(
+        &crate::diagnosis::Answer {
+            status: answer.status,
+            error_type_header: answer.error_type.as_deref(),
+            body: &answer.body,
+            server_date_ms: answer.server_date_ms,
+            local_time_ms: answer.local_time_ms,
+        },
+        &crate::diagnosis::Sent {
+            host: &sent.host,
+            method: &sent.method,
+            service: &sent.service,
+            region: &sent.region,
+            canonical_request: &sent.canonical_request,
+            string_to_sign: &sent.string_to_sign,
+            sent_content_hash: sent.sent_content_hash,
+            through_oac: sent.through_oac,
+            credentials_expiration_ms: sent.credentials_expiration_ms,
+            applied_offset_ms: sent.applied_offset_ms,
+        },
+    );
+    let evidence: js_sys::Array = diagnosis.evidence.into_iter().map(JsValue::from).collect();
+    let optional = |v: Option<String>| v.map_or(JsValue::UNDEFINED, JsValue::from);
+    Ok(object(&[
+        ("cause", diagnosis.cause.into()),
+        ("summary", diagnosis.summary.into()),
+        ("evidence", evidence.into()),
+        ("clockOffsetMs", diagnosis.clock_offset_ms.map_or(JsValue::UNDEFINED, JsValue::from)),
+        ("expectedCanonicalRequest", optional(diagnosis.expected_canonical_request)),
+        ("expectedStringToSign", optional(diagnosis.expected_string_to_sign)),
+    ]))
+}
+
+/// True when `body` is AWS's "Signature expired" / "Signature not yet current" refusal.
+#[wasm_bindgen(js_name = isClockSkew)]
+pub fn is_clock_skew_js(body: &str) -> bool {
+    crate::diagnosis::is_clock_skew(body)
+}
+
 /// Hex SHA-256 of `data`.
 #[wasm_bindgen(js_name = sha256Hex)]
 pub fn sha256_hex_js(data: &[u8]) -> String {
@@ -130,6 +175,32 @@ impl Sha256Js {
     pub fn digest(&mut self) -> String {
         self.inner.finish_hex()
     }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerJs {
+    status: u16,
+    error_type: Option<String>,
+    #[serde(default)]
+    body: String,
+    server_date_ms: Option<f64>,
+    local_time_ms: f64,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct SentJs {
+    host: String,
+    method: String,
+    service: String,
+    region: String,
+    canonical_request: String,
+    string_to_sign: String,
+    sent_content_hash: bool,
+    through_oac: bool,
+    credentials_expiration_ms: Option<f64>,
+    applied_offset_ms: f64,
 }
 
 #[derive(Serialize)]

@@ -1,19 +1,116 @@
-// What the signer hashes of a body. The full range of body types (Blob,
-// FormData, streams) arrives with the client issue; until then they need a
-// declared X-Amz-Content-Sha256.
+// Bodies: what is hashed for the signature and what is sent. Every fetch body
+// type is accepted; large ones are hashed in chunks with bounded memory.
+import { callWasm, init, wasm } from './core.js'
 import { IamFetchError } from './errors.js'
 import { toBytes } from './hash.js'
 
+/** Blobs and streams are hashed this many bytes at a time: small enough for bounded memory, large enough to amortize the JS→wasm crossing. */
+const CHUNK_BYTES = 1 << 20
+/** From this size on, contiguous bodies are hashed by WebCrypto where it exists (faster than wasm there; see BENCHMARKS.md). */
+const WEBCRYPTO_MIN_BYTES = 64 * 1024
+/** Streams without a declared hash are buffered up to this many bytes by default. */
+export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
+
 /**
- * The bytes to hash, or null for no body.
- * @returns {Uint8Array | null}
+ * @typedef {object} PreparedBody
+ * @property {BodyInit | null} body what to send
+ * @property {Uint8Array} [bytes] small contiguous bodies: hashed by the core in the signing call
+ * @property {string} [payloadHash] the hex SHA-256, when hashed here or declared
+ * @property {boolean} replayable whether the body can be sent again (retries)
+ * @property {string} [contentType] a content-type the body needs (multipart boundary)
  */
-export function bodyBytes(body) {
-  if (body == null) return null
-  if (body instanceof URLSearchParams) return toBytes(body.toString())
-  if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return toBytes(body)
-  throw new IamFetchError(
-    'ERR_UNSUPPORTED_BODY',
-    'this body type cannot be hashed here yet: pass a string or bytes, or set the X-Amz-Content-Sha256 header to its hex SHA-256',
-  )
+
+/**
+ * @param {BodyInit | null | undefined} body
+ * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void }} [options]
+ * @returns {Promise<PreparedBody>}
+ */
+export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress } = {}) {
+  await init()
+  if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
+  if (declaredHash) return { body, payloadHash: declaredHash, replayable: !isStream(body) }
+  if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+    return { body, ...(await hashContiguous(toBytes(body))), replayable: true }
+  }
+  if (body instanceof URLSearchParams) {
+    // fetch sends exactly toString(), with its own form content-type.
+    return { body, ...(await hashContiguous(toBytes(body.toString()))), replayable: true }
+  }
+  if (typeof FormData !== 'undefined' && body instanceof FormData) {
+    // Serialized once: the bytes hashed are the bytes sent, boundary included.
+    const serialized = new Response(body)
+    const contentType = serialized.headers.get('content-type')
+    const blob = await serialized.blob()
+    return { body: blob, payloadHash: await hashBlob(blob, onHashProgress), replayable: true, contentType }
+  }
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    return { body, payloadHash: await hashBlob(body, onHashProgress), replayable: true }
+  }
+  if (isStream(body)) {
+    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress)
+    return { body: bytes, ...(await hashContiguous(bytes)), replayable: true }
+  }
+  throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
+}
+
+function isStream(body) {
+  return typeof ReadableStream !== 'undefined' && body instanceof ReadableStream
+}
+
+async function hashContiguous(bytes) {
+  if (bytes.byteLength >= WEBCRYPTO_MIN_BYTES && globalThis.crypto?.subtle && !(bytes.buffer instanceof SharedArrayBufferOrNone)) {
+    return { payloadHash: toHex(await crypto.subtle.digest('SHA-256', bytes)) }
+  }
+  return { bytes }
+}
+
+// WebCrypto refuses views of SharedArrayBuffer; such bodies take the wasm path.
+const SharedArrayBufferOrNone = globalThis.SharedArrayBuffer ?? class {}
+
+function toHex(buffer) {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. */
+export async function hashBlob(blob, onHashProgress) {
+  const hasher = new (wasm().Sha256)()
+  try {
+    for (let offset = 0; offset < blob.size; offset += CHUNK_BYTES) {
+      const chunk = new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer())
+      callWasm(() => hasher.update(chunk))
+      onHashProgress?.(Math.min(offset + CHUNK_BYTES, blob.size), blob.size)
+    }
+    if (blob.size === 0) onHashProgress?.(0, 0)
+    return callWasm(() => hasher.digest())
+  } finally {
+    hasher.free()
+  }
+}
+
+/** Reads a stream into one buffer, refusing to go past `limit` bytes. */
+async function bufferStream(stream, limit, onHashProgress) {
+  const chunks = []
+  let size = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      throw new IamFetchError(
+        'ERR_BODY_TOO_LARGE',
+        `the stream body passed ${limit} bytes: declare its hash in x-amz-content-sha256 to send it unbuffered, or raise maxBufferedBodyBytes`,
+      )
+    }
+    chunks.push(value)
+    onHashProgress?.(size, undefined)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return bytes
 }

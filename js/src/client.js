@@ -1,34 +1,55 @@
-import { signParts } from './signer.js'
+import { callWasm, init } from './core.js'
+import { IamFetchError } from './errors.js'
+import { signParts, toHeaders } from './signer.js'
+import { prepareBody } from './body.js'
 import { cachedProvider } from './credentials/cache.js'
+import { explainFailure, rememberSigning } from './explain.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+/** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
+const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
 
 /**
- * aws4fetch's client: signs and sends fetch-compatible requests.
- * `init.aws` overrides the client's settings for one call.
+ * aws4fetch's client, grown up: signs and sends any fetch-compatible request,
+ * with credentials providers, every body type, retries, clock-skew recovery
+ * and explained failures. `init.aws` overrides the client's settings for one call.
  */
 export class AwsClient {
   #credentials
+  #clockOffsetMs = 0
 
   /**
    * Credentials come as aws4fetch's accessKeyId/secretAccessKey/sessionToken,
    * or as `credentials`: an object or a provider such as fromCognitoIdentityPool(...).
    * Provided credentials are cached until `refreshMarginMs` (default 5 min)
-   * before they expire; concurrent calls share one refresh.
+   * before they expire; concurrent calls share one refresh. With `oac: true`
+   * the client signs nothing: CloudFront does, and only the body hash is added.
    */
   constructor({
     credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, service, region, cache,
-    retries, initRetryMs, retryNonIdempotent, fetch: fetchImpl, ...signing
+    retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
+    maxBufferedBodyBytes, onHashProgress, ...signing
   } = {}) {
-    this.#credentials = cachedProvider(credentials ?? { accessKeyId, secretAccessKey, sessionToken }, { refreshMarginMs })
+    const given = credentials ?? (accessKeyId === undefined && oac ? undefined : { accessKeyId, secretAccessKey, sessionToken })
+    this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs })
     this.service = service
     this.region = region
     this.cache = cache ?? new Map()
     this.retries = retries ?? 10
     this.initRetryMs = initRetryMs ?? 50
+    this.maxRetryDelayMs = maxRetryDelayMs ?? 20_000
     this.retryNonIdempotent = retryNonIdempotent ?? false
+    this.oac = oac ?? false
+    this.throwOnAuthError = throwOnAuthError ?? false
+    this.maxBufferedBodyBytes = maxBufferedBodyBytes
+    this.onHashProgress = onHashProgress
     this.signing = signing
     this.fetchImpl = fetchImpl
+  }
+
+  /** Server time minus this device's time, learned from AWS's clock-skew answers (ms). */
+  get clockOffsetMs() {
+    return this.#clockOffsetMs
   }
 
   /**
@@ -38,54 +59,178 @@ export class AwsClient {
    * @returns {Promise<Request>}
    */
   async sign(input, init = {}) {
-    const { aws, ...requestInit } = init
-    const request = new Request(input, withDuplex(requestInit))
-    const body = request.body == null ? undefined : await request.clone().arrayBuffer()
-    const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
-    const signed = await signParts({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body,
-      credentials: { ...(await this.#credentials()), ...pickCredentials(aws) },
-      options: settings,
-      datetime: aws?.datetime,
-    })
-    const headers = new Headers(request.headers)
-    for (const [name, value] of signed.headers) headers.set(name, value)
-    return new Request(signed.url, withDuplex({ method: request.method, headers, body, signal: request.signal }))
+    const prepared = await this.#prepare(input, init)
+    return (await this.#signPrepared(prepared)).request
   }
 
   /**
-   * Signs and sends, retrying 429 and 5xx answers of idempotent requests with
-   * jittered exponential backoff; each attempt is signed afresh.
+   * A presigned URL: the signature in the query string, valid `expiresIn`
+   * seconds (1..604800, default 86400). ws: and wss: URLs work too.
+   * @param {string | URL} url
+   * @param {{ expiresIn?: number, method?: string, headers?: HeadersInit, aws?: object }} [options]
+   * @returns {Promise<string>}
+   */
+  async presign(url, { expiresIn, method = 'GET', headers, aws } = {}) {
+    const target = new URL(url)
+    const socket = target.protocol === 'ws:' || target.protocol === 'wss:'
+    if (socket) target.protocol = target.protocol === 'wss:' ? 'https:' : 'http:'
+    const signed = await this.sign(target, { method, headers, aws: { ...aws, signQuery: true, expiresIn } })
+    const presigned = new URL(signed.url)
+    if (socket) presigned.protocol = presigned.protocol === 'https:' ? 'wss:' : 'ws:'
+    return presigned.href
+  }
+
+  /**
+   * Signs and sends. 429, 5xx and network failures of idempotent requests are
+   * retried with jittered backoff, each attempt signed afresh; a 403 for clock
+   * skew is signed again once with the server's time, and the offset is kept.
    * @param {RequestInfo | URL} input
    * @param {RequestInit & { aws?: object }} [init]
    * @returns {Promise<Response>}
    */
   async fetch(input, init = {}) {
+    const prepared = await this.#prepare(input, init)
+    const { method, signal, settings } = prepared
     const send = this.fetchImpl ?? globalThis.fetch
-    const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
-    const retries = IDEMPOTENT_METHODS.has(method) || this.retryNonIdempotent ? this.retries : 0
-    for (let attempt = 0; ; attempt++) {
-      const response = await send(await this.sign(input, init))
-      if (attempt >= retries || (response.status < 500 && response.status !== 429)) return response
-      await response.body?.cancel()
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * this.initRetryMs * 2 ** attempt))
+    const retries = IDEMPOTENT_METHODS.has(method) || (settings.retryNonIdempotent ?? this.retryNonIdempotent) ? this.retries : 0
+    let skewCorrected = false
+    for (let attempt = 0; ; ) {
+      signal?.throwIfAborted()
+      const { request, context } = await this.#signPrepared(prepared)
+      let response
+      try {
+        response = await send(request)
+      } catch (error) {
+        if (signal?.aborted || error?.name === 'AbortError' || attempt >= retries) throw error
+        if (!prepared.payload.replayable) {
+          throw new IamFetchError('ERR_BODY_NOT_REPLAYABLE', `the request failed (${error?.message ?? error}) and is not retried: its body was a stream, already consumed`, { cause: error })
+        }
+        await this.#backoff(attempt++, signal)
+        continue
+      }
+      context.receivedAt = Date.now()
+      rememberSigning(response, context)
+      if (response.status === 403 && !skewCorrected && (await this.#learnClockOffset(response))) {
+        skewCorrected = true
+        if (prepared.payload.replayable) {
+          await response.body?.cancel()
+          continue
+        }
+      }
+      const retryable = response.status === 429 || response.status >= 500
+      if (retryable && attempt < retries && prepared.payload.replayable) {
+        await response.body?.cancel()
+        await this.#backoff(attempt++, signal)
+        continue
+      }
+      if (this.throwOnAuthError && (response.status === 401 || response.status === 403)) {
+        const explanation = await explainFailure(response)
+        const error = new IamFetchError(`ERR_AUTH_${explanation.cause.toUpperCase().replaceAll('-', '_')}`, `${response.status} from AWS: ${explanation.summary}`)
+        error.explanation = explanation
+        error.response = response
+        throw error
+      }
+      return response
     }
+  }
+
+  /** On AWS's clock-skew 403, takes the offset from the Date header; true if learned. */
+  async #learnClockOffset(response) {
+    const serverDate = Date.parse(response.headers.get('date') ?? '')
+    if (!Number.isFinite(serverDate)) return false
+    const body = await response.clone().text()
+    if (!callWasm((w) => w.isClockSkew(body))) return false
+    this.#clockOffsetMs = serverDate - Date.now()
+    return true
+  }
+
+  #backoff(attempt, signal) {
+    const delay = callWasm((w) => w.backoffDelayMs(attempt, this.initRetryMs, this.maxRetryDelayMs))
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, delay)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Reads the request once: method, URL, headers, the body prepared (hashed) and the settings. */
+  async #prepare(input, requestInit) {
+    await init()
+    const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
+    const isRequest = typeof Request !== 'undefined' && input instanceof Request
+    const url = isRequest ? input.url : input instanceof URL ? input.href : String(input)
+    const method = (initMethod ?? (isRequest ? input.method : 'GET')).toUpperCase()
+    const headers = new Headers(isRequest ? input.headers : undefined)
+    toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
+    const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await input.blob() : null
+    const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
+    const oac = settings.oac ?? this.oac
+    const declaredHash = headers.get('x-amz-content-sha256') ?? settings.payloadHash
+    const payload = await prepareBody(body, {
+      declaredHash,
+      maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
+      onHashProgress: settings.onHashProgress ?? this.onHashProgress,
+    })
+    if (payload.contentType) headers.set('content-type', payload.contentType)
+    const passed = {}
+    for (const key of PASSED_THROUGH) {
+      if (key in rest) passed[key] = rest[key]
+      else if (isRequest && key !== 'priority') passed[key] = input[key]
+    }
+    return { url, method, headers, payload, signal: initSignal ?? (isRequest ? input.signal : undefined), settings, oac, passed }
+  }
+
+  /** Signs (or, through OAC, adds the body hash to) one attempt of a prepared request. */
+  async #signPrepared({ url, method, headers, payload, signal, settings, oac, passed }) {
+    const sent = new Headers(headers)
+    const datetime = settings.datetime ?? Date.now() + this.#clockOffsetMs
+    let signed
+    let credentials
+    if (oac) {
+      sent.delete('authorization')
+      if (payload.body != null) sent.set('x-amz-content-sha256', payload.payloadHash ?? callWasm((w) => w.sha256Hex(payload.bytes)))
+    } else {
+      if (!this.#credentials && !settings.accessKeyId) {
+        throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
+      }
+      credentials = { ...(this.#credentials ? await this.#credentials() : {}), ...pickCredentials(settings) }
+      signed = await signParts({ method, url, headers, payload, credentials, options: settings, datetime })
+      for (const [name, value] of signed.headers) sent.set(name, value)
+    }
+    const request = new Request(signed?.url ?? url, { ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+    const context = {
+      host: new URL(request.url).host,
+      method,
+      service: signed?.service ?? settings.service ?? '',
+      region: signed?.region ?? settings.region ?? '',
+      sentContentHash: sent.has('x-amz-content-sha256'),
+      throughOac: oac,
+      credentialsExpirationMs: credentials?.expiration?.getTime(),
+      appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
+      // Only a failure needs the canonical request: sign the same inputs again then.
+      diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: settings, datetime, diagnostics: true }),
+    }
+    rememberSigning(request, context)
+    return { request, context }
   }
 }
 
-function pickCredentials(aws) {
-  if (!aws) return {}
+/** CloudFront OAC: sends the request unsigned, with the body hash CloudFront needs for PUT and POST. */
+export function oacFetch(input, init) {
+  return new AwsClient({ oac: true }).fetch(input, init)
+}
+
+function pickCredentials(settings) {
   const picked = {}
   for (const key of ['accessKeyId', 'secretAccessKey', 'sessionToken']) {
-    if (aws[key] !== undefined) picked[key] = aws[key]
+    if (settings[key] !== undefined) picked[key] = settings[key]
   }
   return picked
 }
 
-/** Node's fetch wants `duplex: 'half'` for stream bodies; browsers ignore it. */
-function withDuplex(init) {
-  return { duplex: 'half', ...init }
-}

@@ -1,6 +1,6 @@
 import { callWasm, init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { bodyBytes } from './body.js'
+import { prepareBody } from './body.js'
 
 const NO_BYTES = new Uint8Array(0)
 
@@ -26,26 +26,34 @@ export function wireUrl(url) {
   return parsed
 }
 
-/** [name, value] pairs of a Headers, record or pair list, as fetch will send them. */
-function headerPairs(headers) {
+/** A Headers from any HeadersInit, with fetch's own checks; a refusal becomes ERR_INVALID_HEADER. */
+export function toHeaders(headers) {
   try {
-    return [...new Headers(headers ?? undefined)]
+    return new Headers(headers ?? undefined)
   } catch {
     // Headers' own message may quote the value, which can be a token: not kept.
     throw new IamFetchError('ERR_INVALID_HEADER', 'a header name is not a token, or a header value holds CR, LF or NUL')
   }
 }
 
+/** [name, value] pairs, as fetch will send them. */
+function headerPairs(headers) {
+  return [...toHeaders(headers)]
+}
+
 /**
  * Signs one request with the wasm core. Every public signing API ends here.
+ * `payload` is a prepared body: its bytes (hashed by the core in the same
+ * call) or its hash.
  * @returns {Promise<object>} the core's result: headers to add, url, signature, ...
  */
-export async function signParts({ method, url, headers, body, credentials, options = {}, datetime, diagnostics }) {
+export async function signParts({ method, url, headers, payload = {}, credentials, options = {}, datetime, diagnostics }) {
   await init()
   const target = wireUrl(url)
   const pairs = headerPairs(headers)
   const declaresHash = pairs.some(([name]) => name === 'x-amz-content-sha256')
-  const bytes = options.payloadHash || declaresHash ? NO_BYTES : (bodyBytes(body) ?? NO_BYTES)
+  const payloadHash = options.payloadHash ?? (declaresHash ? undefined : payload.payloadHash)
+  const bytes = payloadHash || declaresHash ? NO_BYTES : (payload.bytes ?? NO_BYTES)
   let { expiresIn } = options
   if (options.signQuery) {
     // aws4fetch reads a presigned URL's lifetime from X-Amz-Expires in the URL.
@@ -72,7 +80,7 @@ export async function signParts({ method, url, headers, body, credentials, optio
     headerSelection: options.allHeaders ? 'all' : 'default',
     excludedHeaders: options.excludedHeaders ?? [],
     contentHashHeader: options.contentHashHeader,
-    payloadHash: options.payloadHash,
+    payloadHash,
     diagnostics: diagnostics ? 'capture' : 'off',
   }
   return callWasm((w) => w.sign(signingOptions, bytes))
@@ -87,22 +95,26 @@ export async function signParts({ method, url, headers, body, credentials, optio
  */
 export async function signRequest(request, options = {}) {
   const isRequest = typeof Request !== 'undefined' && request instanceof Request
-  const body = isRequest && request.body != null ? await request.clone().arrayBuffer() : request.body
+  const body = isRequest && request.body != null ? await request.clone().blob() : request.body
+  const headers = toHeaders(request.headers)
+  const payload = await prepareBody(body, { declaredHash: headers.get('x-amz-content-sha256') ?? undefined })
+  // A serialized FormData carries its multipart boundary in content-type.
+  if (payload.contentType) headers.set('content-type', payload.contentType)
   const signed = await signParts({
     method: request.method ?? (body == null ? 'GET' : 'POST'),
     url: request.url,
-    headers: request.headers,
-    body,
+    headers,
+    payload,
     credentials: options,
     options,
     datetime: options.datetime,
     diagnostics: true,
   })
-  const headers = new Headers(request.headers ?? undefined)
   for (const [name, value] of signed.headers) headers.set(name, value)
   return {
     url: signed.url,
     headers,
+    body: payload.body,
     canonicalRequest: signed.canonicalRequest,
     stringToSign: signed.stringToSign,
     signature: signed.signature,
@@ -131,7 +143,7 @@ export class AwsV4Signer {
     }
     this.method = method || (body ? 'POST' : 'GET')
     this.url = wireUrl(url)
-    this.headers = new Headers(headers ?? undefined)
+    this.headers = toHeaders(headers)
     this.body = body
     this.service = service
     this.region = region
@@ -147,21 +159,28 @@ export class AwsV4Signer {
   }
 
   #signed() {
-    this.#signing ??= signParts({
+    this.#signing ??= this.#sign()
+    return this.#signing
+  }
+
+  async #sign() {
+    const payload = await prepareBody(this.body, { declaredHash: this.headers.get('x-amz-content-sha256') ?? undefined })
+    // A serialized FormData is sent as hashed, with its multipart boundary.
+    if (payload.contentType) this.headers.set('content-type', payload.contentType)
+    this.body = payload.body
+    const signed = await signParts({
       method: this.method,
       url: this.url,
       headers: this.headers,
-      body: this.body,
+      payload,
       credentials: this.#credentials,
       options: this,
       datetime: this.datetime,
       diagnostics: true,
-    }).then((signed) => {
-      this.service = signed.service
-      this.region = signed.region
-      return signed
     })
-    return this.#signing
+    this.service = signed.service
+    this.region = signed.region
+    return signed
   }
 
   /** @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>} */

@@ -29,9 +29,9 @@ async function rejection(promise) {
 
 test('exports exactly the public API', () => {
   assert.deepEqual(Object.keys(iamfetch).sort(), [
-    'AwsClient', 'AwsV4Signer', 'IamFetchError', 'Sha256',
+    'AwsClient', 'AwsV4Signer', 'IamFetchError', 'Sha256', 'explainFailure',
     'fromAssumeRole', 'fromCognitoIdentityPool', 'fromEnv', 'fromStatic', 'fromWebIdentity',
-    'init', 'sha256Hex', 'signRequest',
+    'init', 'oacFetch', 'sha256Hex', 'signRequest',
   ])
 })
 
@@ -126,7 +126,7 @@ test('bad input rejects with an IamFetchError carrying a stable code and no secr
     ['ERR_INVALID_DATETIME', { url: FUNCTION_URL }, { ...credentials, datetime: -5 }],
     ['ERR_INVALID_OPTIONS', { url: FUNCTION_URL }, { ...credentials, accessKeyId: 7 }],
     ['ERR_INVALID_OPTIONS', { url: FUNCTION_URL }, { ...credentials, contentHashHeader: 'sometimes' }],
-    ['ERR_UNSUPPORTED_BODY', { method: 'POST', url: FUNCTION_URL, body: new Blob(['x']) }, credentials],
+    ['ERR_UNSUPPORTED_BODY', { method: 'POST', url: FUNCTION_URL, body: { not: 'a body' } }, credentials],
   ]
   for (const [code, request, options] of cases) {
     const error = await rejection(signRequest(request, options))

@@ -2,6 +2,7 @@
 import { callWasm, init } from '../core.js'
 import { IamFetchError } from '../errors.js'
 import { signParts } from '../signer.js'
+import { prepareBody } from '../body.js'
 import { awsCall } from './aws-call.js'
 import { cachedProvider } from './cache.js'
 
@@ -45,7 +46,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
           method: 'POST',
           url,
           headers: { 'content-type': FORM },
-          body,
+          payload: await prepareBody(body),
           credentials: callerCredentials,
           options: { service: 'sts', region },
         })

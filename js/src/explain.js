@@ -1,0 +1,84 @@
+// explainFailure: why AWS refused a request, with the evidence. The reasoning
+// is the core's (diagnosis.rs); this file gathers what it needs.
+import { callWasm, init } from './core.js'
+
+/** Signing context per Request and Response iamfetch made, for later explanation. */
+const signings = new WeakMap()
+
+export function rememberSigning(requestOrResponse, context) {
+  signings.set(requestOrResponse, context)
+}
+
+/** Headers a browser sends without a CORS preflight (with safelisted values). */
+const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language', 'content-type'])
+
+/**
+ * Names the likely cause of a failed call: clock skew, expired or unknown
+ * credentials, wrong region or service, a missing body hash through OAC, a
+ * signature mismatch (diffed against API Gateway's canonical request when it
+ * sends one), missing permission, or CORS.
+ *
+ * @param {Response | Error} failure the Response of a call (any status), or what fetch threw
+ * @param {Request} [signedRequest] the Request from `client.sign()`, when the call was not made by `client.fetch()`
+ * @returns {Promise<{ cause: string, summary: string, evidence: string[], clockOffsetMs?: number, canonicalRequest?: string, stringToSign?: string, expectedCanonicalRequest?: string, expectedStringToSign?: string }>}
+ */
+export async function explainFailure(failure, signedRequest) {
+  await init()
+  const context = signings.get(failure) ?? (signedRequest && signings.get(signedRequest))
+  if (!(failure instanceof Response)) return explainThrown(failure, signedRequest, context)
+  const body = failure.bodyUsed ? '' : await failure.clone().text()
+  const signed = context ? await context.diagnostics() : {}
+  const diagnosis = callWasm((w) => w.diagnose(
+    {
+      status: failure.status,
+      errorType: failure.headers.get('x-amzn-errortype') ?? undefined,
+      body,
+      serverDateMs: dateOf(failure),
+      localTimeMs: context?.receivedAt ?? Date.now(),
+    },
+    {
+      host: context?.host ?? '',
+      method: context?.method ?? '',
+      service: signed.service ?? context?.service ?? '',
+      region: signed.region ?? context?.region ?? '',
+      canonicalRequest: signed.canonicalRequest ?? '',
+      stringToSign: signed.stringToSign ?? '',
+      sentContentHash: context?.sentContentHash ?? false,
+      throughOac: context?.throughOac ?? false,
+      credentialsExpirationMs: context?.credentialsExpirationMs,
+      appliedOffsetMs: context?.appliedOffsetMs ?? 0,
+    },
+  ))
+  return { ...diagnosis, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }
+}
+
+function dateOf(response) {
+  const date = Date.parse(response.headers.get('date') ?? '')
+  return Number.isFinite(date) ? date : undefined
+}
+
+/** fetch threw: in a browser, a CORS refusal looks exactly like a network failure. */
+function explainThrown(error, signedRequest, context) {
+  if (error?.name === 'AbortError') {
+    return { cause: 'aborted', summary: 'The request was aborted.', evidence: [String(error.message ?? error)] }
+  }
+  const request = signedRequest ?? undefined
+  const needsAllowing = request
+    ? [...request.headers.keys()].filter((name) => !CORS_SAFELISTED.has(name) || (name === 'content-type' && !isSafelistedContentType(request.headers.get(name))))
+    : ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'content-type']
+  return {
+    cause: 'cors-or-network',
+    summary: 'The request never got an answer: the network failed, or (in a browser) CORS refused it.',
+    evidence: [
+      `fetch threw: ${error?.message ?? error}`,
+      `the endpoint's CORS AllowHeaders must list: ${needsAllowing.join(', ')}`,
+      `its AllowOrigins must include this page's origin, and AllowMethods ${context?.method ?? request?.method ?? 'the method'}`,
+      'ExposeHeaders should list date, x-amzn-errortype and x-amzn-requestid, so that failures can be explained',
+    ],
+  }
+}
+
+function isSafelistedContentType(value) {
+  const type = (value ?? '').split(';')[0].trim().toLowerCase()
+  return type === 'text/plain' || type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded'
+}
