@@ -14,8 +14,15 @@ export default {
       accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
       service: env.SERVICE, region: env.REGION, retries: 0,
     })
-    const headers = new Headers(request.headers)
-    headers.delete('host')
-    return client.fetch(target, { method: request.method, headers, body: request.body == null ? undefined : await request.arrayBuffer() })
+    // Forward only what describes the body: the client's own hop headers
+    // (accept-encoding, connection, ...) are not the upstream's business.
+    const headers = {}
+    for (const name of ['content-type']) if (request.headers.has(name)) headers[name] = request.headers.get(name)
+    try {
+      return await client.fetch(target, { method: request.method, headers, body: request.body == null ? undefined : await request.arrayBuffer() })
+    } catch (error) {
+      // iamfetch's messages never hold a secret or a token.
+      return new Response(`${error?.code ?? ''} ${error?.message ?? error}`, { status: 502 })
+    }
   },
 }
