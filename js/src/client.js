@@ -203,7 +203,7 @@ export class AwsClient {
       signed = await signParts({ method, url, headers, payload, credentials, options: settings, datetime })
       for (const [name, value] of signed.headers) sent.set(name, value)
     }
-    const request = new Request(signed?.url ?? url, { ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+    const request = new Request(signed?.url ?? url, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
     const context = {
       host: new URL(request.url).host,
       method,
@@ -224,6 +224,16 @@ export class AwsClient {
 /** CloudFront OAC: sends the request unsigned, with the body hash CloudFront needs for PUT and POST. */
 export function oacFetch(input, init) {
   return new AwsClient({ oac: true }).fetch(input, init)
+}
+
+/**
+ * Blob and stream bodies are not followed through redirects: to replay them,
+ * Node's fetch keeps every chunk sent (a 200 MB upload costs 200 MB), and a
+ * signed request cannot survive a redirect anyway (host and path are signed).
+ */
+function redirectFor(body) {
+  const large = (typeof Blob !== 'undefined' && body instanceof Blob) || (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
+  return large ? 'error' : 'follow'
 }
 
 function pickCredentials(settings) {

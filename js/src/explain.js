@@ -43,7 +43,8 @@ export async function explainFailure(failure, signedRequest) {
       region: signed.region ?? context?.region ?? '',
       canonicalRequest: signed.canonicalRequest ?? '',
       stringToSign: signed.stringToSign ?? '',
-      sentContentHash: context?.sentContentHash ?? false,
+      // The request as finally sent, if given: it may have been changed after signing.
+      sentContentHash: signedRequest?.headers.has('x-amz-content-sha256') ?? context?.sentContentHash ?? false,
       throughOac: context?.throughOac ?? false,
       credentialsExpirationMs: context?.credentialsExpirationMs,
       appliedOffsetMs: context?.appliedOffsetMs ?? 0,
