@@ -17,6 +17,9 @@ export type IamFetchErrorCode =
   | 'ERR_WASM_LOAD'
   | 'ERR_INTERNAL'
   | 'ERR_INVALID_CREDENTIALS_RESPONSE'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_BODY_NOT_REPLAYABLE'
+  | `ERR_AUTH_${string}`
   | 'ERR_UNEXPECTED_RESPONSE'
   | 'ERR_SERVICE_UNAVAILABLE'
   | 'ERR_NETWORK'
@@ -57,7 +60,32 @@ export class IamFetchError extends Error {
   status?: number
   /** For AWS error answers: x-amzn-RequestId. */
   requestId?: string
+  /** With throwOnAuthError: why AWS refused the request. */
+  explanation?: FailureExplanation
+  /** With throwOnAuthError: the refused Response. */
+  response?: Response
 }
+
+/** What explainFailure found. */
+export interface FailureExplanation {
+  cause:
+    | 'clock-skew' | 'expired-credentials' | 'invalid-credentials' | 'wrong-scope' | 'missing-body-hash'
+    | 'signature-mismatch' | 'access-denied' | 'missing-authentication' | 'throttled' | 'service-error'
+    | 'error-type-hidden' | 'cors-or-network' | 'aborted' | 'unknown'
+  summary: string
+  evidence: string[]
+  clockOffsetMs?: number
+  canonicalRequest?: string
+  stringToSign?: string
+  expectedCanonicalRequest?: string
+  expectedStringToSign?: string
+}
+
+/** Names the likely cause of a failed call (a Response of any status, or what fetch threw). */
+export function explainFailure(failure: Response | unknown, signedRequest?: Request): Promise<FailureExplanation>
+
+/** CloudFront OAC: sends unsigned, adding x-amz-content-sha256 for bodies. */
+export function oacFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
 
 export interface Credentials {
   accessKeyId: string
@@ -234,6 +262,16 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
   retryNonIdempotent?: boolean
   /** The fetch to send with (default globalThis.fetch). */
   fetch?: typeof fetch
+  /** Longest backoff between retries in ms (default 20000). */
+  maxRetryDelayMs?: number
+  /** CloudFront OAC: sign nothing, add x-amz-content-sha256 to bodies. */
+  oac?: boolean
+  /** Throw an IamFetchError with the explanation on 401 and 403. */
+  throwOnAuthError?: boolean
+  /** Streams without a declared hash are buffered up to this size (default 16 MiB). */
+  maxBufferedBodyBytes?: number
+  /** Progress of hashing Blobs and streams. */
+  onHashProgress?: (bytesDone: number, bytesTotal?: number) => void
 }
 
 /** aws4fetch's client: signs and sends fetch-compatible requests. */
@@ -241,4 +279,8 @@ export class AwsClient {
   constructor(options: AwsClientOptions)
   sign(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions }): Promise<Request>
   fetch(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions }): Promise<Response>
+  /** A presigned URL (http(s), ws or wss) valid for expiresIn seconds (default 86400). */
+  presign(url: string | URL, options?: { expiresIn?: number; method?: string; headers?: HeadersInit; aws?: Partial<Credentials> & SigningOptions }): Promise<string>
+  /** Server time minus this device's time, learned from clock-skew answers (ms). */
+  readonly clockOffsetMs: number
 }
