@@ -566,14 +566,15 @@ function buildTable() {
   const warm = results.hashWarm
   const cold = results.hashCold
   for (const size of HASH_SIZES) {
-    let first = `2. hash ${size.label}: MB/s, cold (first call) / warm (median)`
+    let first = `2. hash ${size.label}: MB/s, cold (first call in a fresh instance, median of ${coldReps}) / warm (median)`
     for (const impl of HASH_IMPLS) {
       const cells = RUNTIMES.map((rt) => {
         const w = warm[rt]?.[size.name]?.timings?.[impl]
         const c = cold[rt]?.[size.name]?.[impl]
         if (!w && !c) return rt === 'workerd' && impl.startsWith('hash-wasm') ? 'n/a (no run-time wasm compile)' : '—'
         const coldMs = c ? median(c) : NaN
-        const coldText = !c ? '—' : rt === 'workerd' && coldMs < 5 ? (coldMs === 0 ? '<1 ms tick' : `~${fmtMbps(mbps(size.bytes, coldMs))}`) : fmtMbps(mbps(size.bytes, coldMs))
+        // workerd's clock ticks in whole ms: a first call under a few ticks has no useful rate.
+        const coldText = !c ? '—' : rt === 'workerd' && coldMs < 3 ? `≤${Math.max(1, coldMs)} ms` : fmtMbps(mbps(size.bytes, coldMs))
         return `${coldText} / ${w ? fmtMbps(mbps(size.bytes, w.median)) : '—'}`
       })
       row(first, impl, [...cells, '—'])
@@ -712,6 +713,13 @@ function agreement() {
   return lines.length ? lines.join('\n') : '- every signer produced the same signature per request (aws4fetch aside: it never signs content-type), and every hasher the same digest, in every runtime.'
 }
 
+function notes() {
+  const n = [...results.notes]
+  const hw = results.hashWarm.workerd?.hashWasmError
+  if (hw) n.push(`hash-wasm does not run in workerd: it compiles its wasm from bytes at run time, and workerd answers \`${hw.slice(0, 120)}\`.`)
+  return n.length ? n.map((x) => `- ${x}`).join('\n') : '- none'
+}
+
 function twiggySection() {
   const file = process.env.BENCH_TWIGGY
   if (!file || !existsSync(file)) return '_twiggy was not run (scripts/bench.sh runs it)._'
@@ -759,6 +767,7 @@ if (!flags['no-write']) {
     .replace('{{table}}', table)
     .replace('{{agreement}}', agreement())
     .replace('{{twiggy}}', twiggySection())
+    .replace('{{notes}}', notes())
     .replace('{{minutes}}', minutes)
   writeFileSync(join(root, 'BENCHMARKS.md'), doc)
   log(`wrote BENCHMARKS.md (${minutes} min)`)
