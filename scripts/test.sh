@@ -8,6 +8,10 @@ step() { printf '\n=== %s\n' "$*"; }
 step "build (installs the toolchain pieces it lacks)"
 bash scripts/build.sh
 npm ci --prefix stack --no-audit --no-fund --loglevel=error
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 
 step "lint: clippy, native and wasm32 (SystemTime::now is a disallowed method)"
 cargo clippy --all-targets --quiet -- -D warnings
@@ -20,5 +24,5 @@ step "Rust inside wasm (Node, wasm-bindgen-test)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm
 
-step "JS: the package in Node, the packed tarball, the local AWS stack"
+step "JS: the package in Node and headless Chromium, the packed tarball, the local AWS stack"
 node --test tests/js/ tests/stack/

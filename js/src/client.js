@@ -101,6 +101,8 @@ export class AwsClient {
       try {
         response = await send(request)
       } catch (error) {
+        // So that explainFailure(error) can list what CORS must allow.
+        if (error && typeof error === 'object') rememberSigning(error, context)
         if (signal?.aborted || error?.name === 'AbortError' || attempt >= retries) throw error
         if (!prepared.payload.replayable) {
           throw new IamFetchError('ERR_BODY_NOT_REPLAYABLE', `the request failed (${error?.message ?? error}) and is not retried: its body was a stream, already consumed`, { cause: error })
@@ -215,6 +217,7 @@ export class AwsClient {
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then.
       diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: settings, datetime, diagnostics: true }),
+      request,
     }
     rememberSigning(request, context)
     return { request, context }

@@ -63,7 +63,7 @@ function explainThrown(error, signedRequest, context) {
   if (error?.name === 'AbortError') {
     return { cause: 'aborted', summary: 'The request was aborted.', evidence: [String(error.message ?? error)] }
   }
-  const request = signedRequest ?? undefined
+  const request = signedRequest ?? context?.request
   const needsAllowing = request
     ? [...request.headers.keys()].filter((name) => !CORS_SAFELISTED.has(name) || (name === 'content-type' && !isSafelistedContentType(request.headers.get(name))))
     : ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'content-type']
