@@ -233,11 +233,21 @@ export function oacFetch(input, init) {
  * Blob and stream bodies are not followed through redirects: to replay them,
  * Node's fetch keeps every chunk sent (a 200 MB upload costs 200 MB), and a
  * signed request cannot survive a redirect anyway (host and path are signed).
+ * workerd does not implement 'error'; 'manual' is its equivalent there.
  */
 function redirectFor(body) {
   const large = (typeof Blob !== 'undefined' && body instanceof Blob) || (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
-  return large ? 'error' : 'follow'
+  return large ? NO_REDIRECT : 'follow'
 }
+
+const NO_REDIRECT = (() => {
+  try {
+    new Request('http://localhost/', { redirect: 'error' })
+    return 'error'
+  } catch {
+    return 'manual'
+  }
+})()
 
 function pickCredentials(settings) {
   const picked = {}

@@ -1,0 +1,182 @@
+// The conformance suite (tests/runtimes/conformance.mjs) in every runtime:
+// Node, Bun, Deno, headless Chromium and workerd. Each imports the packed
+// package by its bare name, resolved through the exports map as a user's
+// project would resolve it, and talks to the local AWS stack.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
+import { createServer } from 'node:http'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import * as esbuild from 'esbuild'
+import { repoRoot } from './support/paths.mjs'
+import { loadSigningSuite } from './support/signing-suite.mjs'
+import { launchChromium } from './support/chromium.mjs'
+import { startStack } from '../../stack/src/index.mjs'
+
+const run = promisify(execFile)
+const bin = (name) => join(repoRoot, 'node_modules/.bin', name)
+
+let stack, project, server, envUrl
+
+const RUNNER = `
+import * as iamfetch from 'iamfetch'
+import { conformance } from './conformance.mjs'
+const envUrl = globalThis.Deno?.args[0] ?? globalThis.process?.argv[2]
+const env = await (await fetch(envUrl)).json()
+console.log(JSON.stringify(await conformance(iamfetch, env)))
+`
+
+const WORKER = `
+import * as iamfetch from 'iamfetch'
+import { conformance } from './conformance.mjs'
+export default {
+  async fetch(request) {
+    const env = await (await fetch(new URL(request.url).searchParams.get('env'))).json()
+    return Response.json(await conformance(iamfetch, env))
+  },
+}
+`
+
+/** A project that installed the packed tarball, as a user's would. */
+function makeProject() {
+  const dir = mkdtempSync(join(tmpdir(), 'iamfetch-runtimes-'))
+  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: join(repoRoot, 'js') })
+  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'runtimes', private: true, type: 'module' }))
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(dir, tarball)], { cwd: dir })
+  copyFileSync(join(repoRoot, 'tests/runtimes/conformance.mjs'), join(dir, 'conformance.mjs'))
+  writeFileSync(join(dir, 'runner.mjs'), RUNNER)
+  writeFileSync(join(dir, 'worker.mjs'), WORKER)
+  return dir
+}
+
+/** The browser entry, read from the installed package's exports map. */
+function browserEntry() {
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/iamfetch/package.json'), 'utf8'))
+  return `/node_modules/iamfetch/${manifest.exports['.'].browser.replace(/^\.\//, '')}`
+}
+
+/** Serves the project's files and the suite's environment (stack description and vectors). */
+async function serve(env) {
+  const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' }
+  const page = `<!doctype html><meta charset="utf-8"><title>conformance</title>
+<script type="importmap">${JSON.stringify({ imports: { iamfetch: browserEntry() } })}</script>
+<script type="module">
+  import * as iamfetch from 'iamfetch'
+  import { conformance } from '/conformance.mjs'
+  window.conformanceResult = conformance(iamfetch, await (await fetch('/env.json')).json())
+</script>`
+  const http = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname))
+    if (path === '/env.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(env))
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page)
+    if (path.includes('..')) return res.writeHead(404).end()
+    let body
+    try {
+      body = await readFile(join(project, path))
+    } catch {
+      return res.writeHead(404).end()
+    }
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body)
+  })
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve))
+  return http
+}
+
+before(async () => {
+  stack = await startStack()
+  project = makeProject()
+  server = await serve({ stack: { endpoints: stack.endpoints, signing: stack.signing, ids: stack.ids }, cases: loadSigningSuite() })
+  envUrl = `http://127.0.0.1:${server.address().port}/env.json`
+})
+after(async () => {
+  await new Promise((resolve) => server?.close(resolve))
+  await stack?.stop()
+  if (project) rmSync(project, { recursive: true, force: true })
+})
+
+function assertAllPassed(runtime, outcome) {
+  const failed = outcome.results.filter((r) => !r.ok)
+  assert.equal(outcome.results.length, 11, `${runtime} ran the whole suite`)
+  assert.deepEqual(failed, [], `${runtime}: ${failed.map((f) => `${f.name}: ${f.detail}`).join('; ')}`)
+}
+
+const lastLine = (stdout) => JSON.parse(stdout.trim().split('\n').pop())
+
+test('Node', async () => {
+  const { stdout } = await run('node', ['runner.mjs', envUrl], { cwd: project, timeout: 120_000 })
+  assertAllPassed('node', lastLine(stdout))
+})
+
+test('Bun', async () => {
+  const { stdout } = await run(bin('bun'), ['runner.mjs', envUrl], { cwd: project, timeout: 120_000 })
+  assertAllPassed('bun', lastLine(stdout))
+})
+
+test('Deno', async () => {
+  const { stdout } = await run(bin('deno'), ['run', '--allow-net', '--allow-read', '--allow-env', 'runner.mjs', envUrl], { cwd: project, timeout: 120_000, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
+  assertAllPassed('deno', lastLine(stdout))
+})
+
+test('headless Chromium', async (t) => {
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const page = await browser.newPage()
+  // localhost, not 127.0.0.1: the stack's CORS config allows localhost origins.
+  await page.goto(`http://localhost:${server.address().port}/`)
+  await page.waitForFunction(() => window.conformanceResult !== undefined)
+  assertAllPassed('chromium', await page.evaluate(() => window.conformanceResult))
+})
+
+test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async (t) => {
+  const out = join(project, 'workerd')
+  mkdirSync(join(out, 'wasm'), { recursive: true })
+  // Wrangler's resolution: esbuild with the workerd and worker conditions, wasm left as modules.
+  await esbuild.build({
+    entryPoints: [join(project, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', logLevel: 'error',
+    conditions: ['workerd', 'worker', 'browser'], external: ['*.wasm'], outfile: join(out, 'worker.js'),
+  })
+  copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm'), join(out, 'wasm/iamfetch_bg.wasm'))
+  const port = await freePort()
+  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker), (name = "network", network = (allow = ["public", "local", "private"]))],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js"), (name = "wasm/iamfetch_bg.wasm", wasm = embed "wasm/iamfetch_bg.wasm")],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "network",
+);
+`)
+  const workerd = spawn(bin('workerd'), ['serve', join(out, 'config.capnp')], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  workerd.stderr.on('data', (d) => { stderr += d })
+  t.after(() => workerd.kill('SIGTERM'))
+  const response = await untilListening(`http://127.0.0.1:${port}/run?env=${encodeURIComponent(envUrl)}`, () => stderr)
+  assertAllPassed('workerd', await response.json())
+})
+
+async function freePort() {
+  const probe = createServer()
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address()
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** Retries the first request until workerd listens (bounded: 100 tries). */
+async function untilListening(url, stderr) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      return await fetch(url)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(`workerd did not start: ${stderr().slice(-500)}`)
+}
