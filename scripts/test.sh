@@ -20,9 +20,10 @@ cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 step "Rust: unit tests, the AWS v4 suite, behaviour, no-panic property test"
 cargo test --release --quiet
 
-step "Rust inside wasm (Node, wasm-bindgen-test)"
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm
+step "Rust inside wasm: Node, then headless Chromium (wasm-bindgen-test; webdriver.json holds Chromium's flags)"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --target wasm32-unknown-unknown --test wasm
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
 
-step "JS: the package in Node and headless Chromium, the packed tarball, the local AWS stack"
+step "JS: the package in Node, Bun, Deno, headless Chromium and workerd, the packed tarball, the local AWS stack"
 node --test tests/js/ tests/stack/
