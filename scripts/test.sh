@@ -8,7 +8,7 @@ step() { printf '\n=== %s\n' "$*"; }
 step "build (installs the toolchain pieces it lacks)"
 bash scripts/build.sh
 npm ci --prefix stack --no-audit --no-fund --loglevel=error
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   echo "installing Debian's chromium for the browser tests"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
