@@ -1,0 +1,374 @@
+// An edge signing proxy: checks the viewer's Cognito token, then signs the
+// request with the proxy's own AWS credentials and forwards it to one
+// configured upstream origin, streaming both ways.
+import { AwsClient } from '../client.js'
+import { IamFetchError } from '../errors.js'
+import { cachedProvider } from '../credentials/cache.js'
+import { TokenRefusal, bearerToken, tokenVerifier } from './jwt.js'
+
+/** Lambda's payload limit for BUFFERED function URLs: larger bodies need a declared hash. */
+const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024
+/** Viewer headers forwarded (and signed) unless `forwardHeaders` says otherwise. */
+const DEFAULT_FORWARD_HEADERS = [
+  'accept', 'accept-language', 'cache-control', 'content-disposition', 'content-encoding', 'content-language',
+  'content-type', 'if-match', 'if-modified-since', 'if-none-match', 'if-unmodified-since',
+]
+/** Never forwarded: the viewer's credentials, hop-by-hop headers, and what the signer or fetch sets itself. */
+const NEVER_FORWARDED = new Set([
+  'authorization', 'proxy-authorization', 'cookie', 'host', 'connection', 'keep-alive', 'proxy-connection',
+  'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via', 'content-length', 'expect',
+  'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256',
+])
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+const OPTION_KEYS = new Set([
+  'upstream', 'credentials', 'region', 'service', 'verify', 'maxBodyBytes', 'forwardHeaders', 'addHeaders',
+  'allowedMethods', 'cors', 'timeoutMs', 'retries', 'fetch', 'onError',
+])
+const HASH = /^[0-9a-f]{64}$/i
+
+/**
+ * @param {import('./index.d.ts').SigningProxyOptions} options
+ * @returns {(request: Request) => Promise<Response>}
+ */
+export function createSigningProxy(options) {
+  if (typeof options !== 'object' || options === null) throw invalid('createSigningProxy needs an options object')
+  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key))
+  if (unknown.length) throw invalid(`unknown option(s): ${unknown.join(', ')}`)
+  const {
+    upstream, credentials, region, service, verify, maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    forwardHeaders = DEFAULT_FORWARD_HEADERS, addHeaders, allowedMethods = DEFAULT_METHODS, cors,
+    timeoutMs = 30_000, retries = 2, fetch: fetchImpl, onError = defaultOnError,
+  } = options
+
+  const base = upstreamBase(upstream)
+  if (verify === undefined) {
+    throw invalid('verify is required: a Cognito user pool config ({ userPoolId, clientId }), a function (token, request) => claims, or false to let anyone through on purpose')
+  }
+  const checkToken = verify === false ? undefined : tokenVerifier(verify, fetchImpl)
+  if (credentials == null) throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'createSigningProxy needs credentials: an object or a provider such as fromEnv()')
+  const credentialsOf = typeof credentials === 'function' ? credentials : cachedProvider(credentials)
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw invalid('maxBodyBytes must be a non-negative integer')
+  if (!(timeoutMs === 0 || (Number.isFinite(timeoutMs) && timeoutMs > 0))) throw invalid('timeoutMs must be a positive number of milliseconds, or 0 for none')
+  const forwarded = headerNameSet(forwardHeaders, 'forwardHeaders')
+  const refused = [...forwarded].filter((name) => NEVER_FORWARDED.has(name))
+  if (refused.length) throw invalid(`forwardHeaders cannot include ${refused.join(', ')}: the proxy strips or sets these itself`)
+  if (addHeaders !== undefined && typeof addHeaders !== 'function') throw invalid('addHeaders must be a function (claims, request) => HeadersInit')
+  const methods = new Set(Array.isArray(allowedMethods) ? allowedMethods.map((m) => String(m).toUpperCase()) : [])
+  if (!methods.size) throw invalid('allowedMethods must be a non-empty array of methods')
+  const corsPolicy = cors ? corsConfig(cors) : undefined
+
+  const client = new AwsClient({
+    // Tagged, so that a failure to get credentials is told apart from the upstream's.
+    credentials: async () => {
+      try {
+        return await credentialsOf()
+      } catch (error) {
+        throw new CredentialsFailure(error)
+      }
+    },
+    region,
+    service,
+    retries,
+    maxRetryDelayMs: 2_000,
+    fetch: fetchImpl,
+  })
+
+  async function handle(request) {
+    const url = new URL(request.url)
+    const method = request.method.toUpperCase()
+    const origin = request.headers.get('origin')
+    if (corsPolicy && method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
+      return preflight(corsPolicy, origin, methods)
+    }
+    if (!methods.has(method)) {
+      return problem(405, 'ERR_METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: [...methods].join(', ') })
+    }
+
+    let claims = {}
+    if (checkToken) {
+      const token = bearerToken(request.headers.get('authorization'))
+      if (!token) {
+        const sent = request.headers.has('authorization')
+        return problem(401, 'ERR_TOKEN_MISSING', sent ? 'the Authorization header is not a Bearer token' : 'sign in first: send Authorization: Bearer <token>', {
+          'www-authenticate': sent ? 'Bearer realm="iamfetch", error="invalid_request", error_description="expected a Bearer token"' : 'Bearer realm="iamfetch"',
+        })
+      }
+      claims = await checkToken(token, request)
+    }
+
+    const target = upstreamUrl(base, url)
+    if (!target) return problem(400, 'ERR_INVALID_PATH', 'the request path does not map to the upstream')
+
+    const headers = new Headers()
+    const connectionListed = listedInConnection(request.headers)
+    for (const [name, value] of request.headers) {
+      if (forwarded.has(name) && !connectionListed.has(name)) headers.append(name, value)
+    }
+    // The runtime's fetch would decode a compressed answer but keep its content-encoding.
+    headers.set('accept-encoding', 'identity')
+    if (addHeaders) {
+      for (const [name, value] of new Headers(await addHeaders(claims, request))) headers.set(name, value)
+    }
+
+    let body = null
+    if (method !== 'GET' && method !== 'HEAD') {
+      const declared = request.headers.get('x-amz-content-sha256')
+      if (declared != null) {
+        if (!HASH.test(declared.trim())) {
+          await request.body?.cancel()
+          return problem(400, 'ERR_INVALID_PAYLOAD_HASH', 'x-amz-content-sha256 must be the hex SHA-256 of the body (64 hex digits)')
+        }
+        // AWS checks the body against the signed hash: the body streams through unbuffered.
+        headers.set('x-amz-content-sha256', declared.trim().toLowerCase())
+        body = request.body
+      } else {
+        body = await readLimited(request, maxBodyBytes)
+        if (body === TOO_LARGE) {
+          return problem(413, 'ERR_BODY_TOO_LARGE', `the body is larger than ${maxBodyBytes} bytes: send x-amz-content-sha256 (its hex SHA-256) to stream it unbuffered`)
+        }
+      }
+    }
+
+    const upstreamResponse = await send(target, { method, headers, body, viewerSignal: request.signal })
+    const answer = new Headers()
+    const hop = listedInConnection(upstreamResponse.headers)
+    for (const [name, value] of upstreamResponse.headers) {
+      if (HOP_BY_HOP.includes(name) || hop.has(name)) continue
+      if (corsPolicy && name.startsWith('access-control-')) continue
+      answer.append(name, value)
+    }
+    if (corsPolicy) addCorsHeaders(answer, corsPolicy, origin)
+    const nullBody = NULL_BODY_STATUSES.has(upstreamResponse.status) || method === 'HEAD'
+    if (nullBody) await upstreamResponse.body?.cancel()
+    return new Response(nullBody ? null : upstreamResponse.body, {
+      status: upstreamResponse.status,
+      statusText: upstreamResponse.statusText,
+      headers: answer,
+    })
+  }
+
+  /** Sends with a deadline for the answer's headers; the viewer going away aborts it too. */
+  async function send(target, { method, headers, body, viewerSignal }) {
+    const controller = new AbortController()
+    const onViewerAbort = () => controller.abort(viewerSignal.reason)
+    if (viewerSignal?.aborted) onViewerAbort()
+    viewerSignal?.addEventListener('abort', onViewerAbort, { once: true })
+    let timedOut = false
+    const timer = timeoutMs ? setTimeout(() => { timedOut = true; controller.abort() }, timeoutMs) : undefined
+    try {
+      return await client.fetch(target, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        // A signed request cannot survive a redirect, and following one could leave the upstream.
+        redirect: 'manual',
+      })
+    } catch (error) {
+      if (timedOut) throw new UpstreamFailure(504, 'ERR_UPSTREAM_TIMEOUT', `the upstream did not answer within ${timeoutMs} ms`, error)
+      if (viewerSignal?.aborted) throw new UpstreamFailure(499, 'ERR_CLIENT_CLOSED', 'the viewer went away', error)
+      throw error
+    } finally {
+      clearTimeout(timer)
+      viewerSignal?.removeEventListener('abort', onViewerAbort)
+    }
+  }
+
+  return async function signingProxy(request) {
+    try {
+      return await handle(request)
+    } catch (error) {
+      const failure = classify(error)
+      if (failure.status >= 500 || failure.status === 499) {
+        try {
+          onError?.(error, { code: failure.code, status: failure.status, request })
+        } catch { /* a failing logger must not turn into another answer */ }
+      }
+      const response = problem(failure.status, failure.code, failure.message, failure.headers)
+      if (corsPolicy) addCorsHeaders(response.headers, corsPolicy, request.headers.get('origin'))
+      return response
+    }
+  }
+}
+
+class CredentialsFailure extends Error {
+  constructor(cause) {
+    super(`could not get AWS credentials: ${cause?.message ?? cause}`, { cause })
+  }
+}
+
+class UpstreamFailure extends Error {
+  constructor(status, code, message, cause) {
+    super(message, { cause })
+    this.status = status
+    this.code = code
+  }
+}
+
+const TOO_LARGE = Symbol('too large')
+
+/** The body, up to `limit` bytes; TOO_LARGE beyond (decided from content-length when it is there). */
+async function readLimited(request, limit) {
+  const declaredLength = Number(request.headers.get('content-length'))
+  if (Number.isFinite(declaredLength) && declaredLength > limit) {
+    await request.body?.cancel().catch(() => {})
+    return TOO_LARGE
+  }
+  if (!request.body) return null
+  const reader = request.body.getReader()
+  const chunks = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return TOO_LARGE
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return bytes
+}
+
+/** What the viewer is told about a failure: never a credential, a token or an upstream error's text. */
+function classify(error) {
+  if (error instanceof TokenRefusal) {
+    const headers = {}
+    if (error.status === 401) headers['www-authenticate'] = `Bearer realm="iamfetch", error="invalid_token", error_description="${error.message}"`
+    if (error.status === 403) headers['www-authenticate'] = `Bearer realm="iamfetch", error="insufficient_scope", error_description="${error.message}"`
+    return { status: error.status, code: error.code, message: error.message, headers }
+  }
+  if (error instanceof UpstreamFailure) return { status: error.status, code: error.code, message: error.message }
+  if (error instanceof CredentialsFailure) {
+    return { status: 503, code: 'ERR_CREDENTIALS_UNAVAILABLE', message: 'the proxy could not get AWS credentials' }
+  }
+  if (error instanceof IamFetchError) {
+    switch (error.code) {
+      case 'ERR_MISSING_CREDENTIALS':
+        return { status: 503, code: 'ERR_CREDENTIALS_UNAVAILABLE', message: 'the proxy could not get AWS credentials' }
+      case 'ERR_INVALID_HEADER':
+        return { status: 400, code: 'ERR_INVALID_HEADER', message: 'a header cannot be forwarded' }
+      case 'ERR_INVALID_PAYLOAD_HASH':
+        return { status: 400, code: 'ERR_INVALID_PAYLOAD_HASH', message: 'x-amz-content-sha256 is not a valid SHA-256' }
+      case 'ERR_BODY_NOT_REPLAYABLE':
+        return { status: 502, code: 'ERR_UPSTREAM_UNREACHABLE', message: 'the upstream could not be reached' }
+      default:
+        return { status: 500, code: 'ERR_PROXY_FAILED', message: 'the proxy failed to sign the request' }
+    }
+  }
+  if (error?.name === 'AbortError') return { status: 499, code: 'ERR_CLIENT_CLOSED', message: 'the viewer went away' }
+  // fetch rejects with a TypeError when the upstream cannot be reached.
+  if (error instanceof TypeError) return { status: 502, code: 'ERR_UPSTREAM_UNREACHABLE', message: 'the upstream could not be reached' }
+  return { status: 500, code: 'ERR_PROXY_FAILED', message: 'the proxy failed' }
+}
+
+function problem(status, code, message, headers = {}) {
+  const error = status === 401 ? 'invalid_token' : status === 403 ? 'insufficient_scope' : status >= 500 ? 'proxy_error' : 'invalid_request'
+  return new Response(JSON.stringify({ error, code, message }), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-iamfetch-proxy-error': code, ...headers },
+  })
+}
+
+function defaultOnError(error, { code, status }) {
+  // Messages carry no secrets (IamFetchError scrubs them); the stack is left out on purpose.
+  console.error(`iamfetch proxy: ${status} ${code}: ${error?.message ?? error}`)
+}
+
+function invalid(message) {
+  return new IamFetchError('ERR_INVALID_OPTIONS', message)
+}
+
+/** The upstream: an http(s) origin, optionally with a base path; nothing else. */
+function upstreamBase(upstream) {
+  let url
+  try {
+    url = new URL(String(upstream))
+  } catch {
+    throw invalid('upstream must be an absolute http(s) URL, e.g. https://abc.lambda-url.eu-west-1.on.aws')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('upstream must be an http(s) URL')
+  if (url.username || url.password || url.search || url.hash) throw invalid('upstream cannot carry credentials, a query or a fragment')
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') }
+}
+
+/**
+ * The viewer's path and query appended to the upstream. The path comes from
+ * the parsed request URL (dot segments already resolved), and the result must
+ * keep the upstream's origin and base path: `//host`, `@host` or encoded
+ * tricks cannot reach anywhere else.
+ */
+function upstreamUrl({ origin, basePath }, requestUrl) {
+  let target
+  try {
+    target = new URL(`${origin}${basePath}${requestUrl.pathname}${requestUrl.search}`)
+  } catch {
+    return undefined
+  }
+  if (target.origin !== origin) return undefined
+  if (basePath && target.pathname !== basePath && !target.pathname.startsWith(`${basePath}/`)) return undefined
+  return target.href
+}
+
+function headerNameSet(names, option) {
+  if (!Array.isArray(names)) throw invalid(`${option} must be an array of header names`)
+  return new Set(names.map((name) => {
+    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw invalid(`${option}: ${JSON.stringify(name)} is not a header name`)
+    return name.toLowerCase()
+  }))
+}
+
+/** Headers that a Connection header declares hop-by-hop. */
+function listedInConnection(headers) {
+  return new Set((headers.get('connection') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+}
+
+function corsConfig({ allowOrigins, allowHeaders, exposeHeaders, maxAge = 600, allowCredentials = false, ...rest }) {
+  if (Object.keys(rest).length) throw invalid(`unknown cors option(s): ${Object.keys(rest).join(', ')}`)
+  if (allowOrigins !== '*' && !Array.isArray(allowOrigins)) throw invalid("cors.allowOrigins must be '*' or an array of origins")
+  if (allowOrigins === '*' && allowCredentials) throw invalid("cors: allowCredentials cannot go with allowOrigins '*'")
+  return {
+    origins: allowOrigins === '*' ? '*' : new Set(allowOrigins.map((o) => String(o).replace(/\/$/, '').toLowerCase())),
+    allowHeaders: (allowHeaders ?? ['authorization', 'content-type', 'x-amz-content-sha256']).map((h) => h.toLowerCase()),
+    exposeHeaders: exposeHeaders ?? ['date', 'x-amzn-requestid', 'x-amzn-errortype', 'x-iamfetch-proxy-error'],
+    maxAge,
+    allowCredentials,
+  }
+}
+
+function allowedOrigin(policy, origin) {
+  if (!origin) return undefined
+  if (policy.origins === '*') return '*'
+  return policy.origins.has(origin.toLowerCase()) ? origin : undefined
+}
+
+function addCorsHeaders(headers, policy, origin) {
+  const allowed = allowedOrigin(policy, origin)
+  headers.append('vary', 'Origin')
+  if (!allowed) return
+  headers.set('access-control-allow-origin', allowed)
+  if (policy.exposeHeaders.length) headers.set('access-control-expose-headers', policy.exposeHeaders.join(', '))
+  if (policy.allowCredentials) headers.set('access-control-allow-credentials', 'true')
+}
+
+function preflight(policy, origin, methods) {
+  const headers = new Headers({ 'cache-control': 'no-store' })
+  const allowed = allowedOrigin(policy, origin)
+  headers.set('vary', 'Origin')
+  if (!allowed) return new Response(null, { status: 403, headers })
+  headers.set('access-control-allow-origin', allowed)
+  headers.set('access-control-allow-methods', [...methods].join(', '))
+  headers.set('access-control-allow-headers', policy.allowHeaders.join(', '))
+  headers.set('access-control-max-age', String(policy.maxAge))
+  if (policy.allowCredentials) headers.set('access-control-allow-credentials', 'true')
+  return new Response(null, { status: 204, headers })
+}
