@@ -91,14 +91,7 @@ pub fn diagnose(answer: &Answer<'_>, sent: &Sent<'_>) -> Diagnosis {
         if error_type.is_empty() { String::new() } else { format!(" {error_type}") },
         if message.is_empty() { String::new() } else { format!(": {message}") }
     )];
-    let found = |cause: &'static str, summary: &str, evidence: Vec<String>| Diagnosis {
-        cause,
-        summary: summary.to_owned(),
-        evidence,
-        clock_offset_ms: None,
-        expected_canonical_request: None,
-        expected_string_to_sign: None,
-    };
+    let found = diagnosis;
 
     if message.contains("Signature expired") || message.contains("Signature not yet current") {
         let offset = answer
@@ -171,15 +164,18 @@ pub fn diagnose(answer: &Answer<'_>, sent: &Sent<'_>) -> Diagnosis {
     found("unknown", "No known cause matches this answer.", evidence)
 }
 
-fn diagnose_mismatch(sent: &Sent<'_>, message: &str, mut evidence: Vec<String>) -> Diagnosis {
-    let diagnosis = |cause: &'static str, summary: &str, evidence: Vec<String>| Diagnosis {
+fn diagnosis(cause: &'static str, summary: &str, evidence: Vec<String>) -> Diagnosis {
+    Diagnosis {
         cause,
         summary: summary.to_owned(),
         evidence,
         clock_offset_ms: None,
         expected_canonical_request: None,
         expected_string_to_sign: None,
-    };
+    }
+}
+
+fn diagnose_mismatch(sent: &Sent<'_>, message: &str, mut evidence: Vec<String>) -> Diagnosis {
     let writes_body = matches!(sent.method, "POST" | "PUT" | "PATCH");
     if sent.through_oac && writes_body && !sent.sent_content_hash {
         evidence.push(format!("{} through CloudFront OAC without x-amz-content-sha256", sent.method));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { AwsV4Signer as Aws4fetchSigner } from 'aws4fetch'
 import { distEntry } from './support/paths.mjs'
+import { rejection } from './support/rejection.mjs'
 
 const iamfetch = await import(distEntry)
 const { AwsV4Signer, AwsClient, signRequest, sha256Hex, Sha256, IamFetchError, init } = iamfetch
@@ -16,15 +17,6 @@ const FUNCTION_URL = 'https://abcdefghij.lambda-url.eu-west-1.on.aws'
 function assertNoSecrets(text) {
   assert.ok(!text.includes(SECRET), `secret leaked: ${text}`)
   assert.ok(!text.includes(TOKEN), `session token leaked: ${text}`)
-}
-
-async function rejection(promise) {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  assert.fail('expected a rejection')
 }
 
 test('exports exactly the public API', () => {

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { distEntry } from './support/paths.mjs'
+import { rejection } from './support/rejection.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 
 const { AwsClient, oacFetch, explainFailure, IamFetchError, fromCognitoIdentityPool, init, sha256Hex } = await import(distEntry)
@@ -33,15 +34,6 @@ function counting(impl = fetch) {
 
 function eventBody(event) {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body ?? '', 'utf8')
-}
-
-async function rejection(promise) {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  assert.fail('expected a rejection')
 }
 
 const TEXT = 'héllo wörld ✓'

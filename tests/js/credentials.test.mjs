@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { distEntry } from './support/paths.mjs'
+import { rejection } from './support/rejection.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 
 const {
@@ -74,15 +75,6 @@ async function echo(credentials, target = stack, init = {}) {
   const response = await client.fetch(`${target.endpoints.functionUrl}/whoami`)
   assert.equal(response.status, 200, await response.clone().text())
   return response.json()
-}
-
-async function rejection(promise) {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  assert.fail('expected a rejection')
 }
 
 test('a guest gets credentials the function URL accepts, and the identity id is cached', async () => {
