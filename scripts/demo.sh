@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The README's first command. Until the demo page lands, it builds iamfetch,
-# starts the local AWS stack, signs a sample request with the packaged
-# library, sends it to the stack's function URL, and prints what was signed.
+# The README's first command. On a fresh clone it installs what it lacks and
+# builds iamfetch (scripts/build.sh), then starts the local AWS stack and serves
+# the demo page (www/) with the built package on localhost, and prints the URL.
+# Ctrl-C stops both. Options go to scripts/demo-server.mjs:
+#   --port 8080  --port-base 9100  --credentials-lifetime 120  --verbose
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-npm ci --prefix stack --no-audit --no-fund --loglevel=error
-node scripts/sign-sample.mjs
+if [ ! -d stack/node_modules ] || [ stack/package-lock.json -nt stack/node_modules/.package-lock.json ]; then
+  npm ci --prefix stack --no-audit --no-fund --loglevel=error
+fi
+exec node scripts/demo-server.mjs "$@"

@@ -32,6 +32,7 @@ const credentialsByKey = new Map()
 /** Values never to show, with what to show instead. */
 const secrets = new Map()
 let attempts = null // what went on the wire during the current call
+let callCount = 0
 
 // ---------- settings ----------
 
@@ -438,6 +439,7 @@ async function perform({ title, expect, body = null, send }) {
 
 function renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote }) {
   $('result').hidden = false
+  $('result').dataset.calls = String(++callCount)
   $('call-title').textContent = redact(title)
   const status = $('status-line')
   if (response) {

@@ -1,0 +1,314 @@
+// The demo page (www/) in headless Chromium against the local stack, served by
+// scripts/demo-server.mjs exactly as `bash scripts/demo.sh` serves it.
+// Screenshots go to test-artifacts/demo/.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { startDemo } from '../../scripts/demo-server.mjs'
+import { launchChromium } from './support/chromium.mjs'
+import { repoRoot } from './support/paths.mjs'
+
+const ARTIFACTS = join(repoRoot, 'test-artifacts', 'demo')
+// Short-lived credentials, so that the automatic refresh happens during the test.
+const CREDENTIALS_LIFETIME_SECONDS = 16
+const REFRESH_WAIT_MS = 60_000
+
+let demo, browser
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  demo = await startDemo({ credentialsLifetimeSeconds: CREDENTIALS_LIFETIME_SECONDS })
+  browser = await launchChromium()
+})
+after(async () => {
+  await browser?.close()
+  await demo?.stop()
+})
+
+/**
+ * A fresh page (empty storage) on the demo. Collects every secret the page
+ * receives from Cognito, so that the test can check none is ever shown.
+ */
+async function openDemo(t, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport })
+  t.after(() => context.close())
+  const page = await context.newPage()
+  const secrets = new Set()
+  const pageErrors = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('response', async (response) => {
+    const target = response.request().headers()['x-amz-target'] ?? ''
+    if (!/GetCredentialsForIdentity|InitiateAuth/.test(target)) return
+    const answer = await response.json().catch(() => ({}))
+    for (const value of [answer.Credentials?.SecretKey, answer.Credentials?.SessionToken, answer.AuthenticationResult?.IdToken,
+      answer.AuthenticationResult?.AccessToken, answer.AuthenticationResult?.RefreshToken]) {
+      if (value) secrets.add(value)
+    }
+  })
+  await page.goto(demo.url)
+  await page.waitForSelector('body[data-ready="true"]')
+  return { page, secrets, pageErrors }
+}
+
+/** Everything the page shows, form values included, holds none of the secrets it received. */
+async function assertNoSecretsShown(page, secrets) {
+  assert.ok(secrets.size >= 2, 'the test saw the credentials Cognito issued')
+  const shown = await page.evaluate(() => [
+    document.documentElement.outerHTML,
+    document.body.innerText,
+    ...[...document.querySelectorAll('input:not([type=password]):not([type=file]), textarea')].map((el) => el.value),
+  ].join('\n'))
+  // Only a count on failure: the secrets themselves must not reach the test output either.
+  const leaked = [...secrets].filter((secret) => shown.includes(secret)).length
+  assert.equal(leaked, 0, `${leaked} secret(s) or token(s) appear on the page`)
+}
+
+async function startAsGuest(page) {
+  // By keyboard: the button is reachable and works with Enter.
+  await page.getByRole('button', { name: 'Continue as guest' }).focus()
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('#session:not([hidden])')
+  await page.waitForFunction(() => /^ASIA/.test(document.getElementById('access-key-id').textContent))
+}
+
+/** Runs one call from the page and waits for its result to be shown. */
+async function runAndWait(page, action) {
+  const before = Number(await page.getAttribute('#result', 'data-calls') ?? 0)
+  await action()
+  await page.waitForFunction((n) => Number(document.getElementById('result').dataset.calls ?? 0) > n, before)
+  return {
+    status: await page.getAttribute('#status-line', 'data-status'),
+    statusText: await page.textContent('#status-line'),
+    cause: await page.getAttribute('#diagnosis', 'data-cause'),
+    diagnosisShown: await page.isVisible('#diagnosis'),
+    expectCheck: await page.textContent('#expect-check'),
+    evidence: await page.locator('#evidence li').allTextContents(),
+    recovery: await page.textContent('#recovery'),
+    body: await page.textContent('#response-body'),
+    canonicalRequest: await page.textContent('#canonical-request'),
+    stringToSign: await page.textContent('#string-to-sign'),
+    signedHeaders: await page.textContent('#signed-headers'),
+    signatureCheck: await page.textContent('#signature-check'),
+    inspectorNote: await page.textContent('#inspector-note'),
+    attempts: await page.locator('#attempts li').allTextContents(),
+  }
+}
+
+async function compose(page, { method, target, path, headers, body }) {
+  if (target) await page.getByLabel('Target').selectOption(target)
+  if (method) await page.getByLabel('Method').selectOption(method)
+  if (path !== undefined) await page.getByLabel('Path and query').fill(path)
+  if (headers !== undefined) await page.getByLabel(/^Headers/).fill(headers)
+  if (body !== undefined) await page.getByLabel('JSON body').fill(body)
+  return runAndWait(page, () => page.getByRole('button', { name: 'Send', exact: true }).click())
+}
+
+test('guest flow: identity id, credentials counting down and refreshed automatically, signed calls to the function URL and API Gateway', async (t) => {
+  const { page, secrets, pageErrors } = await openDemo(t)
+  assert.match(await page.textContent('#mode'), /Local AWS stack/)
+  await startAsGuest(page)
+  assert.match(await page.textContent('#who'), /Guest/)
+  assert.match(await page.textContent('#identity-id'), /^us-east-1:[0-9a-f-]{36}$/)
+  assert.match(await page.textContent('#expires-in'), /^0:\d\d$/)
+  const firstKey = await page.textContent('#access-key-id')
+
+  const direct = await compose(page, { target: 'function', method: 'POST', path: '/hello?from=test', body: '{ "hello": "from the test" }' })
+  assert.equal(direct.status, '200', direct.statusText)
+  assert.equal(direct.diagnosisShown, false)
+  const event = JSON.parse(direct.body)
+  assert.equal(event.body, '{ "hello": "from the test" }')
+  assert.match(event.requestContext.authorizer.iam.userArn, /assumed-role\/demo-guest\//)
+  assert.equal(event.headers['x-amz-security-token'], '‹session token hidden›', 'the echoed session token is masked')
+  assert.match(direct.canonicalRequest, /^POST\n\/hello\nfrom=test\n/)
+  assert.match(direct.canonicalRequest, /\nx-amz-security-token:‹session token hidden›\n/)
+  assert.match(direct.stringToSign, /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/lambda\/aws4_request\n[0-9a-f]{64}$/)
+  assert.equal(direct.signedHeaders, 'content-type, host, x-amz-date, x-amz-security-token')
+  assert.match(direct.signatureCheck, /^✓ signRequest\(\) on the request as sent gives the same signature/)
+  await page.screenshot({ path: join(ARTIFACTS, 'guest-function-url.png'), fullPage: true })
+
+  const api = await compose(page, { target: 'api', method: 'GET', path: '/echo?via=api' })
+  assert.equal(api.status, '200', api.statusText)
+  assert.match(api.stringToSign, /\/us-east-1\/execute-api\/aws4_request\n/)
+  assert.match(api.body, /assumed-role\/demo-guest\//)
+
+  // The client refreshes before expiry; the page shows it when it happens.
+  await page.waitForSelector('#refresh-count:not([data-count="0"])', { timeout: REFRESH_WAIT_MS })
+  assert.match(await page.textContent('#refresh-note'), /^Refreshed automatically at .*: new access key ASIA/)
+  const secondKey = await page.textContent('#access-key-id')
+  assert.notEqual(secondKey, firstKey, 'new credentials after the refresh')
+  assert.ok((await page.locator('#log li', { hasText: 'Refreshed automatically' }).count()) >= 1)
+  const again = await compose(page, { target: 'function', method: 'GET', path: '/after-refresh' })
+  assert.equal(again.status, '200', again.statusText)
+  assert.ok(again.inspectorNote.includes(secondKey) || !again.inspectorNote.includes(firstKey), 'signed with the refreshed credentials')
+  await page.screenshot({ path: join(ARTIFACTS, 'guest-refreshed.png'), fullPage: true })
+
+  await assertNoSecretsShown(page, secrets)
+  assert.deepEqual(pageErrors, [])
+})
+
+test('sign-in flow: a wrong password is refused, the demo user signs in and calls API Gateway with the authenticated role', async (t) => {
+  const { page, secrets, pageErrors } = await openDemo(t)
+  assert.match(await page.textContent('#demo-user-hint'), /demo \/ demo-password/)
+  assert.equal(await page.getByLabel('Username', { exact: true }).inputValue(), 'demo')
+
+  await page.getByLabel('Password', { exact: true }).fill('not-the-password')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForFunction(() => document.getElementById('signin-error').textContent !== '')
+  assert.match(await page.textContent('#signin-error'), /NotAuthorizedException: Incorrect username or password/)
+  assert.equal(await page.isVisible('#session'), false)
+
+  await page.getByLabel('Password', { exact: true }).fill('demo-password')
+  await page.getByLabel('Password', { exact: true }).press('Enter')
+  await page.waitForSelector('#session:not([hidden])')
+  await page.waitForFunction(() => /^ASIA/.test(document.getElementById('access-key-id').textContent))
+  assert.match(await page.textContent('#who'), /^demo \(user pool; authenticated role\)/)
+  assert.match(await page.textContent('#identity-id'), /^us-east-1:[0-9a-f-]{36}$/)
+
+  const result = await compose(page, { target: 'api', method: 'POST', path: '/echo', body: '{ "signed": "in" }' })
+  assert.equal(result.status, '200', result.statusText)
+  assert.match(result.body, /demo-authenticated/)
+  assert.match(result.signatureCheck, /^✓/)
+  await page.screenshot({ path: join(ARTIFACTS, 'signed-in-api-gateway.png'), fullPage: true })
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  assert.equal(await page.isVisible('#start'), true)
+  await assertNoSecretsShown(page, secrets)
+  assert.deepEqual(pageErrors, [])
+})
+
+test('a POST through CloudFront OAC: unsigned in the browser, the body hash sent, the function URL behind it answers', async (t) => {
+  const { page, pageErrors } = await openDemo(t)
+  await startAsGuest(page)
+  const body = '{ "through": "cloudfront" }'
+  const result = await compose(page, { target: 'cloudfront', method: 'POST', path: '/oac-post', body })
+  assert.equal(result.status, '200', result.statusText)
+  const hash = createHash('sha256').update(body).digest('hex')
+  assert.ok(result.inspectorNote.includes(`x-amz-content-sha256: ${hash}`), result.inspectorNote)
+  assert.equal(result.signedHeaders, '(none: CloudFront signs)')
+  const event = JSON.parse(result.body)
+  assert.equal(event.body, body)
+  assert.equal(event.headers['user-agent'], 'Amazon CloudFront', 'the origin request came from CloudFront')
+  assert.equal(event.requestContext.authorizer.iam.userArn, null)
+  await page.screenshot({ path: join(ARTIFACTS, 'oac-post.png'), fullPage: true })
+  assert.deepEqual(pageErrors, [])
+})
+
+const MISTAKES = [
+  {
+    name: 'wrong-region', button: 'Wrong region', cause: 'wrong-scope',
+    check: (r) => {
+      assert.equal(r.status, '403')
+      assert.ok(r.evidence.some((line) => line.includes("region 'eu-west-1'")), r.evidence.join('\n'))
+      assert.match(r.stringToSign, /\/eu-west-1\/lambda\/aws4_request/)
+    },
+  },
+  {
+    name: 'clock-skew', button: 'Skewed clock', cause: 'clock-skew',
+    check: (r) => {
+      // Refused, then recovered by the client with the server's time.
+      assert.equal(r.status, '200')
+      assert.equal(r.attempts.length, 2, r.attempts.join('\n'))
+      assert.match(r.attempts[0], /→ 403 InvalidSignatureException$/)
+      assert.match(r.attempts[1], /→ 200$/)
+      assert.ok(r.evidence.some((line) => /Signature not yet current/.test(line)), r.evidence.join('\n'))
+      assert.ok(r.evidence.some((line) => /-9\d\d s from this machine's clock/.test(line)), r.evidence.join('\n'))
+      assert.match(r.recovery, /clockOffsetMs = -9\d\d s/)
+    },
+  },
+  {
+    name: 'missing-body-hash', button: 'POST through OAC without the hash', cause: 'missing-body-hash',
+    check: (r) => {
+      assert.equal(r.status, '403')
+      assert.ok(r.evidence.some((line) => line.includes('POST through CloudFront OAC without x-amz-content-sha256')), r.evidence.join('\n'))
+      assert.match(r.inspectorNote, /No x-amz-content-sha256 was sent, which a POST or PUT needs/)
+    },
+  },
+  {
+    name: 'expired-credentials', button: 'Expired credentials', cause: 'expired-credentials',
+    check: (r) => {
+      assert.equal(r.status, '403')
+      assert.ok(r.evidence.some((line) => /ExpiredTokenException/.test(line)), r.evidence.join('\n'))
+    },
+  },
+  {
+    name: 'cors-or-network', button: 'Header not allowed by CORS', cause: 'cors-or-network',
+    check: (r) => {
+      assert.equal(r.status, 'error')
+      assert.ok(r.evidence.some((line) => /AllowHeaders must list: .*x-amz-meta-note/.test(line)), r.evidence.join('\n'))
+      assert.match(r.signedHeaders, /x-amz-meta-note/)
+    },
+  },
+]
+
+test('each classic mistake shows the diagnosis expected', async (t) => {
+  const { page, secrets, pageErrors } = await openDemo(t)
+  await startAsGuest(page)
+  for (const mistake of MISTAKES) {
+    await t.test(mistake.name, async () => {
+      const result = await runAndWait(page, () => page.getByRole('button', { name: mistake.button }).click())
+      assert.equal(result.diagnosisShown, true)
+      assert.equal(result.cause, mistake.cause, `${result.statusText}\n${result.evidence.join('\n')}`)
+      assert.equal(result.expectCheck, '✓ as expected')
+      mistake.check(result)
+      await page.locator('#result').screenshot({ path: join(ARTIFACTS, `mistake-${mistake.name}.png`) })
+    })
+  }
+  // After the mistakes, a plain call still works.
+  const after = await compose(page, { target: 'function', method: 'GET', path: '/after-mistakes' })
+  assert.equal(after.status, '200', after.statusText)
+  await assertNoSecretsShown(page, secrets)
+  assert.deepEqual(pageErrors, [])
+})
+
+test('a file upload to the function URL: hashed, then sent, with progress; what arrived is what was signed', async (t) => {
+  const { page, pageErrors } = await openDemo(t)
+  await startAsGuest(page)
+  const bytes = Buffer.alloc(3 * 1024 * 1024 + 17)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff
+  await page.getByLabel('File (up to 6 MB)').setInputFiles({ name: 'sample.bin', mimeType: 'application/octet-stream', buffer: bytes })
+  assert.equal(await page.$eval('#hash-progress', (el) => el.value), 0, 'no progress before the upload')
+  await runAndWait(page, () => page.getByRole('button', { name: 'Upload' }).click())
+  await page.waitForSelector('#upload-status[data-verified]')
+  const status = await page.textContent('#upload-status')
+  assert.equal(await page.getAttribute('#upload-status', 'data-verified'), 'true', status)
+  const sha = createHash('sha256').update(bytes).digest('hex')
+  assert.ok(status.startsWith(`200: the function received ${bytes.length.toLocaleString('en-US')} bytes with SHA-256 ${sha.slice(0, 16)}`), status)
+  assert.equal(await page.$eval('#hash-progress', (el) => el.value), 1)
+  assert.equal(await page.$eval('#send-progress', (el) => el.value), 1)
+  assert.equal(await page.textContent('#hash-pct'), '100%')
+  assert.equal(await page.textContent('#send-pct'), '100%')
+  // Hashing finished before sending started.
+  const phases = (await page.getAttribute('#upload-status', 'data-phases')).split(',')
+  assert.equal(phases[0], `hashed ${bytes.length}`)
+  assert.ok(phases.length >= 2 && phases.slice(1).every((phase) => phase.startsWith('sent ')), phases.join(','))
+  assert.equal(phases.at(-1), 'sent 100%')
+  assert.match(await page.textContent('#canonical-request'), new RegExp(`^PUT\\n/upload\\nname=sample.bin\\n[^]*\\n${sha}$`))
+  await page.screenshot({ path: join(ARTIFACTS, 'upload.png'), fullPage: true })
+
+  // Over the function URL's 6 MB: refused before anything is sent.
+  await page.getByLabel('File (up to 6 MB)').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(6 * 1024 * 1024 + 1) })
+  const calls = await page.getAttribute('#result', 'data-calls')
+  await page.getByRole('button', { name: 'Upload' }).click()
+  await page.waitForFunction(() => /at most 6 MB/.test(document.getElementById('upload-status').textContent))
+  assert.equal(await page.getAttribute('#result', 'data-calls'), calls, 'nothing was sent')
+  assert.deepEqual(pageErrors, [])
+})
+
+test('accessible and phone-sized: every control labelled, nothing wider than a 390 px screen', async (t) => {
+  const { page, pageErrors } = await openDemo(t, { width: 390, height: 844 })
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, progress, meter')]
+    .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+    .map((el) => el.id || el.outerHTML))
+  assert.deepEqual(unlabelled, [])
+  const unnamedButtons = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length)
+  assert.equal(unnamedButtons, 0)
+  await startAsGuest(page)
+  const result = await compose(page, { target: 'function', method: 'POST', path: '/from-a-phone', body: '{ "screen": "small" }' })
+  assert.equal(result.status, '200', result.statusText)
+  await runAndWait(page, () => page.getByRole('button', { name: 'Wrong region' }).click())
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`)
+  await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true })
+  assert.deepEqual(pageErrors, [])
+})
