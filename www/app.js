@@ -646,8 +646,9 @@ async function sendComposed(event) {
 function showCaller() {
   try {
     const event = JSON.parse($('response-body').textContent)
-    const iam = event?.requestContext?.authorizer?.iam
-    if (iam?.userArn) $('status-line').textContent += ` · caller ${iam.userArn}`
+    // The local echo returns the whole event; the README's function returns { caller }.
+    const arn = event?.requestContext?.authorizer?.iam?.userArn ?? event?.requestContext?.identity?.userArn ?? event?.caller?.userArn
+    if (arn) $('status-line').textContent += ` · caller ${arn}`
   } catch {
     // not an echo event
   }

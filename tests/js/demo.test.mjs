@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startDemo } from '../../scripts/demo-server.mjs'
 import { launchChromium } from './support/chromium.mjs'
@@ -311,4 +312,33 @@ test('accessible and phone-sized: every control labelled, nothing wider than a 3
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`)
   await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true })
   assert.deepEqual(pageErrors, [])
+})
+
+test('page weight: what a first visit downloads, written to test-artifacts/demo/page-weight.json', async (t) => {
+  const context = await browser.newContext()
+  t.after(() => context.close())
+  const page = await context.newPage()
+  const pending = []
+  page.on('response', (response) => {
+    if (!response.url().startsWith(demo.url)) return
+    pending.push(response.body().then((body) => ({ path: new URL(response.url()).pathname, raw: body.length, gzip: gzipSync(body, { level: 9 }).length })))
+  })
+  await page.goto(demo.url)
+  await page.waitForSelector('body[data-ready="true"]')
+  const files = (await Promise.all(pending)).filter((file) => file.path !== '/demo-config.json')
+  const sum = (list, key) => list.reduce((total, file) => total + file[key], 0)
+  const own = files.filter((file) => !file.path.startsWith('/iamfetch/'))
+  const library = files.filter((file) => file.path.startsWith('/iamfetch/'))
+  const weight = {
+    requests: files.length,
+    page: { raw: sum(own, 'raw'), gzip: sum(own, 'gzip') },
+    iamfetch: { raw: sum(library, 'raw'), gzip: sum(library, 'gzip') },
+    total: { raw: sum(files, 'raw'), gzip: sum(files, 'gzip') },
+    files,
+  }
+  writeFileSync(join(ARTIFACTS, 'page-weight.json'), JSON.stringify(weight, null, 2) + '\n')
+  assert.ok(files.some((file) => file.path.endsWith('.wasm')), 'the wasm core was loaded')
+  assert.deepEqual(own.map((file) => file.path).sort(), ['/', '/app.js', '/style.css'])
+  // The page itself, without the library: no framework, and it stays small.
+  assert.ok(weight.page.gzip < 30_000, `the page's own HTML, CSS and JS weigh ${weight.page.gzip} bytes gzipped`)
 })
