@@ -27,6 +27,8 @@ const OPTION_KEYS = new Set([
   'allowedMethods', 'cors', 'timeoutMs', 'retries', 'fetch', 'onError',
 ])
 const HASH = /^[0-9a-f]{64}$/i
+/** workerd refuses redirect 'error' (and does not buffer streamed bodies for redirects anyway). */
+const STREAM_REDIRECT = globalThis.navigator?.userAgent === 'Cloudflare-Workers' ? 'manual' : 'error'
 
 /**
  * @param {import('./index.d.ts').SigningProxyOptions} options
@@ -167,7 +169,7 @@ export function createSigningProxy(options) {
         // following could leave the upstream): they go back to the viewer. A
         // streamed body gets 'error' instead: with 'manual', Node's fetch keeps
         // every chunk sent (measured: a 100 MB upload grew memory by 95 MiB).
-        redirect: body instanceof ReadableStream ? 'error' : 'manual',
+        redirect: body instanceof ReadableStream ? STREAM_REDIRECT : 'manual',
       })
     } catch (error) {
       if (timedOut) throw new UpstreamFailure(504, 'ERR_UPSTREAM_TIMEOUT', `the upstream did not answer within ${timeoutMs} ms`, error)

@@ -1,6 +1,7 @@
 // CloudFront origin-request events (Lambda@Edge's shape) aimed at a local
 // origin, and a stand-in for CloudFront that sends on exactly what the
 // function returned, adding what CloudFront adds after the function.
+import { request as httpRequest } from 'node:http'
 
 /** An origin-request event for `originUrl` (e.g. the stack's function URL). */
 export function originRequestEvent(originUrl, { method = 'GET', uri = '/', querystring = '', headers = {}, body, originPath = '', eventType = 'origin-request' } = {}) {
@@ -54,8 +55,10 @@ export function includedBody(bytes, { inputTruncated = false } = {}) {
  * origin's protocol, host, port and path, with the request's headers and
  * body, plus CloudFront's own per-hop headers (a new via, x-amz-cf-id).
  * `fullBody` replaces a truncated body (CloudFront forwards the whole one).
+ * `connectTo` (http://127.0.0.1:PORT) sends to a local server instead of the
+ * origin's address, with the origin's Host header, as DNS would resolve it.
  */
-export async function forwardAsCloudFront(request, { fullBody, extraHeaders = {} } = {}) {
+export async function forwardAsCloudFront(request, { fullBody, extraHeaders = {}, connectTo } = {}) {
   const origin = request.origin.custom
   const defaultPort = origin.protocol === 'https' ? 443 : 80
   const host = Number(origin.port) === defaultPort ? origin.domainName : `${origin.domainName}:${origin.port}`
@@ -71,5 +74,21 @@ export async function forwardAsCloudFront(request, { fullBody, extraHeaders = {}
   headers.set('x-amz-cf-id', 'Vt1aQWy7lB5bQ2wGk1u6s0Vq2k7Ve7Xv0Y9zQ9x4lQ2m5y1q0ZJ8rQ==')
   for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value)
   const body = fullBody ?? (request.body?.data ? Buffer.from(request.body.data, request.body.encoding === 'text' ? 'utf8' : 'base64') : undefined)
-  return fetch(url, { method: request.method, headers, body: ['GET', 'HEAD'].includes(request.method) ? undefined : body })
+  const sentBody = ['GET', 'HEAD'].includes(request.method) ? undefined : body
+  if (!connectTo) return fetch(url, { method: request.method, headers, body: sentBody })
+  const target = new URL(connectTo)
+  const answer = await new Promise((resolve, reject) => {
+    const outgoing = httpRequest({
+      host: target.hostname,
+      port: target.port,
+      method: request.method,
+      path: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
+      headers: { ...Object.fromEntries(headers), host },
+    }, resolve)
+    outgoing.on('error', reject)
+    outgoing.end(sentBody)
+  })
+  const chunks = []
+  for await (const chunk of answer) chunks.push(chunk)
+  return new Response(Buffer.concat(chunks), { status: answer.statusCode, headers: answer.headers })
 }
