@@ -58,7 +58,7 @@ async function buildBundles() {
   const common = { bundle: true, format: 'esm', logLevel: 'error', absWorkingDir: bench, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [keepIamfetchEntry] }
   await esbuild.build({ ...common, entryPoints: ['src/browser.mjs'], platform: 'browser', outfile: join(out, 'browser/bench.js') })
   copyFileSync(WASM, join(out, 'browser/wasm/iamfetch_bg.wasm'))
-  writeFileSync(join(out, 'browser/index.html'), '<!doctype html><meta charset="utf-8"><title>iamfetch bench</title><script type="module" src="bench.js"></script>\n')
+  writeFileSync(join(out, 'browser/index.html'), '<!doctype html><meta charset="utf-8"><title>iamfetch bench</title><input type="file" id="blobfile"><script type="module" src="bench.js"></script>\n')
   const workerd = { ...common, platform: 'browser', conditions: ['workerd', 'worker'], external: ['*.wasm', './lib-*.js'] }
   for (const [entry, file] of [['src/worker.mjs', 'worker.js'], ['src/cold-worker.mjs', 'cold-worker.js'], ['src/proxy-worker.mjs', 'proxy.js'],
     ['src/lib-iamfetch.mjs', 'lib-iamfetch.js'], ['src/lib-aws4fetch.mjs', 'lib-aws4fetch.js']]) {
@@ -305,7 +305,7 @@ async function measureBlob() {
   const mib = flags.quick ? 256 : BLOB_MIB
   results.blobMiB = mib
   if (!existsSync(BLOB_FILE) || statSync(BLOB_FILE).size !== mib << 20) {
-    log(`writing a ${mib} MiB file for Node's file-backed Blob`)
+    log(`writing a ${mib} MiB file (Node's file-backed Blob, Chromium's <input type=file>)`)
     const { bytes } = await import('./src/common.mjs')
     const part = bytes(1 << 20)
     const fd = openSync(BLOB_FILE, 'w')
@@ -325,7 +325,8 @@ async function measureBlob() {
       log(`${mib} MiB Blob, Chromium: ${impl}`)
       const { page: p, close } = await page()
       try {
-        await p.evaluate((m) => window.bench.makeBlob(m), mib)
+        await p.setInputFiles('#blobfile', BLOB_FILE)
+        await p.evaluate(() => window.bench.pickFile())
         await sleep(200)
         const pids = await renderers()
         const base = Object.fromEntries(pids.map((pid) => { resetPeak(pid); return [pid, procField(pid, 'VmRSS')] }))
@@ -532,7 +533,7 @@ const fmtUs = (ms) => {
 }
 const fmtLatency = (t, unit) => (t ? `${fmtUs(t.median)} / ${fmtUs(t.p99)}${unit ?? ''}` : '—')
 const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000)
-const fmtMbps = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : 'n/a')
+const fmtMbps = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(1)) : 'n/a')
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`
 const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`
 const ratio = (x) => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`)

@@ -273,6 +273,11 @@ export async function hashBlob(libs, impl, blob) {
       update(value)
     }
   }
+  if (impl === 'read the stream only, no hashing (baseline)') {
+    let n = 0
+    await streamInto((chunk) => { n += chunk.length })
+    return String(n)
+  }
   if (impl === 'iamfetch Sha256, stream chunks') {
     await iamfetch.init()
     const h = new iamfetch.Sha256()
@@ -298,6 +303,7 @@ export async function hashBlob(libs, impl, blob) {
 }
 
 export const BLOB_IMPLS = [
+  'read the stream only, no hashing (baseline)',
   'iamfetch Sha256, stream chunks',
   'hash-wasm createSHA256, stream chunks',
   'crypto.subtle.digest (whole Blob)',
