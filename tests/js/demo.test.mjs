@@ -2,7 +2,7 @@
 // scripts/demo-server.mjs exactly as `bash scripts/demo.sh` serves it.
 // Screenshots go to test-artifacts/demo/.
 import { test, before, after } from 'node:test'
-import assert from 'node:assert/strict'
+import nodeAssert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -17,6 +17,38 @@ const CREDENTIALS_LIFETIME_SECONDS = 16
 const REFRESH_WAIT_MS = 60_000
 
 let demo, browser
+
+/** Every secret and token any page received: scrubbed from failures, so that they never reach the test output. */
+const seenSecrets = new Set()
+function scrub(text) {
+  let out = String(text)
+  for (const secret of seenSecrets) out = out.split(secret).join('‹secret›')
+  return out
+}
+function scrubValue(value) {
+  if (typeof value === 'string') return scrub(value)
+  if (value === null || typeof value !== 'object') return value
+  try {
+    return JSON.parse(scrub(JSON.stringify(value)))
+  } catch {
+    return '[not shown]'
+  }
+}
+/** node:assert, whose failures carry no secret in their message, actual or expected. */
+const assert = new Proxy(nodeAssert, {
+  get(target, name) {
+    const member = target[name]
+    if (typeof member !== 'function' || name === 'AssertionError') return member
+    return (...args) => {
+      try {
+        return member(...args)
+      } catch (error) {
+        if (!(error instanceof nodeAssert.AssertionError)) throw error
+        throw new nodeAssert.AssertionError({ message: scrub(error.message), actual: scrubValue(error.actual), expected: scrubValue(error.expected), operator: error.operator })
+      }
+    }
+  },
+})
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
   demo = await startDemo({ credentialsLifetimeSeconds: CREDENTIALS_LIFETIME_SECONDS })
@@ -44,7 +76,9 @@ async function openDemo(t, viewport = { width: 1280, height: 900 }) {
     const answer = await response.json().catch(() => ({}))
     for (const value of [answer.Credentials?.SecretKey, answer.Credentials?.SessionToken, answer.AuthenticationResult?.IdToken,
       answer.AuthenticationResult?.AccessToken, answer.AuthenticationResult?.RefreshToken]) {
-      if (value) secrets.add(value)
+      if (!value) continue
+      secrets.add(value)
+      seenSecrets.add(value)
     }
   })
   await page.goto(demo.url)
