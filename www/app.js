@@ -126,8 +126,9 @@ function log(text, kind = '') {
   time.dateTime = now.toISOString()
   time.textContent = now.toLocaleTimeString([], { hour12: false })
   item.append(time, document.createTextNode(redact(text)))
-  $('log').append(item)
-  item.scrollIntoView?.({ block: 'nearest' })
+  const list = $('log')
+  list.append(item)
+  list.scrollTop = list.scrollHeight // the list scrolls, never the page
 }
 
 // ---------- credentials ----------
@@ -429,6 +430,8 @@ async function perform({ title, expect, body = null, send }) {
     const responseText = response ? await response.text() : ''
     renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote: outcome.recoveryNote })
     const signed = await renderInspector({ wire, oac: outcome.oac, body, explanation })
+    // Last: tests (and anyone watching) read the result once this changes.
+    $('result').dataset.calls = String(++callCount)
     const cause = explanation?.cause
     log(`${title} → ${response ? response.status : error ? (error.code ?? error.name) : '?'}${cause ? ` · explainFailure: ${cause}${recovered ? ' (recovered)' : ''}` : ''} · ${Math.round(elapsedMs)} ms`, cause && !recovered ? 'bad' : '')
     return { response, responseText, explanation, error, signed }
@@ -439,7 +442,6 @@ async function perform({ title, expect, body = null, send }) {
 
 function renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote }) {
   $('result').hidden = false
-  $('result').dataset.calls = String(++callCount)
   $('call-title').textContent = redact(title)
   const status = $('status-line')
   if (response) {
