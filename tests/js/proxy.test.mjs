@@ -260,6 +260,7 @@ test('the viewer\'s Authorization, hop-by-hop and unlisted headers are stripped;
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'local-only/header-test' },
     verify: () => ({ sub: 'u' }),
     forwardHeaders: ['content-type', 'x-request-id', 'x-hop'],
+    addHeaders: () => ({ authorization: 'Bearer from-claims', 'x-amz-security-token': 'nope', 'x-from-claims': 'u' }),
     fetch: async (request) => {
       upstreamRequest = request
       return new Response('ok', { headers: { connection: 'x-upstream-hop', 'x-upstream-hop': '1', 'keep-alive': 'timeout=5', 'x-kept': 'yes' } })
@@ -280,6 +281,7 @@ test('the viewer\'s Authorization, hop-by-hop and unlisted headers are stripped;
   assert.equal(response.headers.get('keep-alive'), null)
   const sent = Object.fromEntries(upstreamRequest.headers)
   assert.equal(sent['x-request-id'], 'r-1')
+  assert.equal(sent['x-from-claims'], 'u')
   assert.equal(sent['content-type'], 'text/plain')
   for (const name of ['x-hop', 'keep-alive', 'te', 'proxy-authorization', 'cookie', 'x-unlisted', 'x-amz-security-token']) {
     assert.equal(sent[name], undefined, name)

@@ -111,7 +111,10 @@ export function createSigningProxy(options) {
     // The runtime's fetch would decode a compressed answer but keep its content-encoding.
     headers.set('accept-encoding', 'identity')
     if (addHeaders) {
-      for (const [name, value] of new Headers(await addHeaders(claims, request))) headers.set(name, value)
+      for (const [name, value] of new Headers(await addHeaders(claims, request))) {
+        // The signature's own headers and hop-by-hop ones cannot be added.
+        if (!NEVER_FORWARDED.has(name)) headers.set(name, value)
+      }
     }
 
     let body = null
