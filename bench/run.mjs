@@ -22,7 +22,7 @@ import { BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
 const out = join(bench, '.out')
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'no-write': { type: 'boolean' } } })
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'no-write': { type: 'boolean' }, 'report-only': { type: 'boolean' } } })
 const only = flags.only ? new Set(flags.only.split(',')) : null
 const want = (part) => !only || only.has(part)
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? (flags.quick ? 250 : 1000))
@@ -691,7 +691,7 @@ function machine() {
   const wd = (() => { try { return execFileSync(WORKERD, ['--version']).toString().trim() } catch { return 'n/a' } })()
   const rustc = (() => { try { return execFileSync('rustc', ['--version']).toString().trim() } catch { return 'n/a' } })()
   return [
-    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- date: ${results.date ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- CPU: ${cpu}, ${cpus().length} cores (shared, noisy); memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- Node ${process.version}; Chromium ${results.chromiumVersion ?? 'n/a'} (headless, playwright-core); ${wd}; ${rustc}`,
     `- clocks: Node performance.now() (per-call samples); Chromium ${results.chromiumClock ? `${(results.chromiumClock.resolution * 1000).toFixed(0)} µs resolution, crossOriginIsolated=${results.chromiumClock.crossOriginIsolated}` : 'n/a'} (samples are batches of ≥ 40 ticks); workerd ${results.workerdClock ? `${results.workerdClock.resolution} ms resolution` : 'n/a'} (batches of ≥ 20 ms)`,
@@ -750,18 +750,25 @@ function twiggySection() {
 
 // ---------------------------------------------------------------- main
 const t0 = Date.now()
-await buildBundles()
-if (want('size')) await measureSizes()
-if (want('native')) await measureNative()
-if (want('sign')) await measureSigning()
-if (want('hash')) { await measureHashWarm(); await measureHashCold() }
-if (want('blob')) await measureBlob()
-if (want('start')) await measureColdStart()
-if (want('proxy')) await measureProxy()
+if (flags['report-only']) {
+  // Re-renders the last run's results (bench/.out/results.json) through the template.
+  Object.assign(results, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')))
+} else {
+  await buildBundles()
+  if (want('size')) await measureSizes()
+  if (want('native')) await measureNative()
+  if (want('sign')) await measureSigning()
+  if (want('hash')) { await measureHashWarm(); await measureHashCold() }
+  if (want('blob')) await measureBlob()
+  if (want('start')) await measureColdStart()
+  if (want('proxy')) await measureProxy()
+  results.minutes = ((Date.now() - t0) / 60000).toFixed(1)
+  results.date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2))
+}
 const table = buildTable()
-const minutes = ((Date.now() - t0) / 60000).toFixed(1)
+const minutes = results.minutes ?? '?'
 process.stdout.write(`${table}\n`)
-writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2))
 if (!flags['no-write']) {
   const doc = readFileSync(join(bench, 'BENCHMARKS.template.md'), 'utf8')
     .replace('{{machine}}', machine())
