@@ -99,6 +99,37 @@ async function assertNoSecretsShown(page, secrets) {
   assert.equal(leaked, 0, `${leaked} secret(s) or token(s) appear on the page`)
 }
 
+/** Visible text whose contrast with its background is under WCAG AA (4.5:1, or 3:1 for large text). */
+function lowContrastText(page) {
+  return page.evaluate(() => {
+    const rgba = (text) => (text.match(/[\d.]+/g) ?? []).map(Number)
+    const luminance = ([r, g, b]) => {
+      const channel = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+    const background = (el) => {
+      for (let node = el; node; node = node.parentElement) {
+        const color = rgba(getComputedStyle(node).backgroundColor)
+        if (color.length === 3 || color[3] > 0) return color.slice(0, 3)
+      }
+      return [255, 255, 255]
+    }
+    const failures = []
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement
+      if (!node.textContent.trim() || !el.checkVisibility?.() || el.closest(':disabled, .skip')) continue
+      const style = getComputedStyle(el)
+      const [l1, l2] = [luminance(rgba(style.color)), luminance(background(el))].sort((a, b) => b - a)
+      const ratio = (l1 + 0.05) / (l2 + 0.05)
+      const size = parseFloat(style.fontSize)
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700)
+      if (ratio < (large ? 3 : 4.5)) failures.push(`${ratio.toFixed(2)}: ${node.textContent.trim().slice(0, 40)}`)
+    }
+    return [...new Set(failures)]
+  })
+}
+
 async function startAsGuest(page) {
   // By keyboard: the button is reachable and works with Enter.
   await page.getByRole('button', { name: 'Continue as guest' }).focus()
@@ -338,14 +369,59 @@ test('accessible and phone-sized: every control labelled, nothing wider than a 3
   assert.deepEqual(unlabelled, [])
   const unnamedButtons = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length)
   assert.equal(unnamedButtons, 0)
+  assert.deepEqual(await lowContrastText(page), [], 'text below WCAG AA contrast')
   await startAsGuest(page)
   const result = await compose(page, { target: 'function', method: 'POST', path: '/from-a-phone', body: '{ "screen": "small" }' })
   assert.equal(result.status, '200', result.statusText)
   await runAndWait(page, () => page.getByRole('button', { name: 'Wrong region' }).click())
+  assert.deepEqual(await lowContrastText(page), [], 'text below WCAG AA contrast, with results shown')
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`)
   await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true })
   assert.deepEqual(pageErrors, [])
+})
+
+test('settings from the query string: no local shortcuts; the skew is a signing time off, the expired set is one the page kept', async (t) => {
+  const local = await (await fetch(new URL('demo-config.json', demo.url))).json()
+  // The same stack under another name, as a real deployment would be: the page cannot use the stack's fault header then.
+  const settings = { ...local.settings, functionUrl: local.settings.functionUrl.replace('127.0.0.1', 'localhost') }
+  const context = await browser.newContext()
+  t.after(() => context.close())
+  const page = await context.newPage()
+  await page.goto(`${demo.url}?${new URLSearchParams(settings)}`)
+  await page.waitForSelector('body[data-ready="true"]')
+  assert.match(await page.textContent('#mode'), /^Your AWS resources · region us-east-1/)
+  assert.equal(await page.inputValue('#s-functionUrl'), settings.functionUrl)
+  assert.equal(await page.isVisible('#demo-user-hint'), false, 'the local demo user is offered only on the local defaults')
+  await startAsGuest(page)
+  const firstKey = await page.textContent('#access-key-id')
+  const firstExpiredBy = Date.now() + CREDENTIALS_LIFETIME_SECONDS * 1000
+
+  const call = await compose(page, { target: 'function', method: 'GET', path: '/configured' })
+  assert.equal(call.status, '200', call.statusText)
+  assert.match(call.attempts[0], /^GET http:\/\/localhost:\d+\/configured → 200$/)
+
+  const skew = await runAndWait(page, () => page.getByRole('button', { name: 'Skewed clock' }).click())
+  assert.equal(skew.cause, 'clock-skew', skew.evidence.join('\n'))
+  assert.equal(skew.status, '403')
+  assert.ok(!skew.canonicalRequest.includes('x-iamfetch-fault'), 'no fault header outside the local stack')
+
+  // Until a credential set has expired, the page says when one will.
+  await page.getByRole('button', { name: 'Expired credentials' }).click()
+  await page.locator('#log li', { hasText: 'No credential set has expired yet' }).waitFor()
+  // The first set expires CREDENTIALS_LIFETIME_SECONDS after it was issued; the client has refreshed by then.
+  await page.waitForFunction((key) => document.getElementById('access-key-id').textContent !== key, firstKey, { timeout: REFRESH_WAIT_MS })
+  await page.waitForFunction((by) => Date.now() > by, firstExpiredBy, { timeout: REFRESH_WAIT_MS })
+  const expired = await runAndWait(page, () => page.getByRole('button', { name: 'Expired credentials' }).click())
+  assert.equal(expired.cause, 'expired-credentials', expired.evidence.join('\n'))
+  assert.equal(expired.expectCheck, '✓ as expected')
+  assert.ok(expired.inspectorNote.includes(firstKey), 'signed with the first, expired, credential set')
+
+  // Applying the settings form puts them in the address.
+  await page.locator('#settings summary').first().click()
+  await page.getByLabel('API Gateway URL, with the stage').fill(`${local.settings.apiUrl}/`)
+  await Promise.all([page.waitForURL(/apiUrl=/), page.getByRole('button', { name: 'Apply' }).click()])
+  assert.equal(new URL(page.url()).searchParams.get('apiUrl'), `${local.settings.apiUrl}/`)
 })
 
 test('page weight: what a first visit downloads, written to test-artifacts/demo/page-weight.json', async (t) => {
