@@ -6,6 +6,7 @@
 #   bash scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # shorter budgets and a 256 MiB Blob, to try it out
 #   bash scripts/bench.sh --only sign,hash,blob,start,proxy,size,native
+#   node bench/run.mjs --report-only # re-render BENCHMARKS.md from bench/.out/results.json
 #
 # Installs what it lacks: Chromium (Debian's apt), the bench's npm packages
 # (bench/package-lock.json), twiggy (cargo), and builds js/dist when it is
