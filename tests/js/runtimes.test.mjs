@@ -161,6 +161,26 @@ const worker :Workerd.Worker = (
   assertAllPassed('workerd', await response.json())
 })
 
+test('a browser bundle of named imports (esbuild) keeps the wasm loader and signs in Chromium', async (t) => {
+  const out = join(project, 'bundle')
+  mkdirSync(join(out, 'wasm'), { recursive: true })
+  writeFileSync(join(project, 'app.mjs'), `
+import { AwsV4Signer } from 'iamfetch'
+const signer = new AwsV4Signer({ url: 'https://abc.lambda-url.eu-west-1.on.aws/', accessKeyId: 'AKID', secretAccessKey: 'secret', datetime: '20261121T101010Z' })
+window.bundleResult = signer.authHeader().then((header) => ({ header }), (error) => ({ error: String(error?.code ?? error) }))
+`)
+  await esbuild.build({ entryPoints: [join(project, 'app.mjs')], bundle: true, format: 'esm', platform: 'browser', minify: true, logLevel: 'error', outfile: join(out, 'app.js') })
+  copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm'), join(out, 'wasm/iamfetch_bg.wasm'))
+  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="app.js"></script>')
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const page = await browser.newPage()
+  await page.goto(`http://localhost:${server.address().port}/bundle/index.html`)
+  await page.waitForFunction(() => window.bundleResult !== undefined)
+  const result = await page.evaluate(() => window.bundleResult)
+  assert.match(result.header ?? result.error, /^AWS4-HMAC-SHA256 Credential=AKID\/20261121\/eu-west-1\/lambda\/aws4_request/)
+})
+
 async function freePort() {
   const probe = createServer()
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve))
