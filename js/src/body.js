@@ -100,6 +100,21 @@ export async function hashBlob(blob, onHashProgress) {
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
 async function bufferStream(stream, limit, onHashProgress) {
+  const bytes = await readUpTo(stream, limit, (size) => onHashProgress?.(size, undefined))
+  if (bytes === undefined) {
+    throw new IamFetchError(
+      'ERR_BODY_TOO_LARGE',
+      `the stream body passed ${limit} bytes: declare its hash in x-amz-content-sha256 to send it unbuffered, or raise maxBufferedBodyBytes`,
+    )
+  }
+  return bytes
+}
+
+/**
+ * A stream's bytes in one buffer, or undefined (and the stream cancelled) once
+ * they pass `limit`. `onChunk(sizeSoFar)` follows the reading.
+ */
+export async function readUpTo(stream, limit, onChunk) {
   const chunks = []
   let size = 0
   const reader = stream.getReader()
@@ -108,14 +123,11 @@ async function bufferStream(stream, limit, onHashProgress) {
     if (done) break
     size += value.byteLength
     if (size > limit) {
-      await reader.cancel()
-      throw new IamFetchError(
-        'ERR_BODY_TOO_LARGE',
-        `the stream body passed ${limit} bytes: declare its hash in x-amz-content-sha256 to send it unbuffered, or raise maxBufferedBodyBytes`,
-      )
+      await reader.cancel().catch(() => {})
+      return undefined
     }
     chunks.push(value)
-    onHashProgress?.(size, undefined)
+    onChunk?.(size)
   }
   const bytes = new Uint8Array(size)
   let at = 0

@@ -4,6 +4,7 @@
 import { AwsClient } from '../client.js'
 import { IamFetchError } from '../errors.js'
 import { cachedProvider } from '../credentials/cache.js'
+import { readUpTo } from '../body.js'
 import { TokenRefusal, bearerToken, tokenVerifier } from './jwt.js'
 
 /** Lambda's payload limit for BUFFERED function URLs: larger bodies need a declared hash. */
@@ -228,26 +229,7 @@ async function readLimited(request, limit) {
     return TOO_LARGE
   }
   if (!request.body) return null
-  const reader = request.body.getReader()
-  const chunks = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return TOO_LARGE
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return bytes
+  return (await readUpTo(request.body, limit)) ?? TOO_LARGE
 }
 
 /** What the viewer is told about a failure: never a credential, a token or an upstream error's text. */
