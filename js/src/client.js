@@ -6,6 +6,11 @@ import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+/**
+ * Network failures are retried at most this often: in a browser a CORS refusal
+ * looks exactly like one and never heals, so it should surface in well under a second.
+ */
+const NETWORK_RETRIES = 2
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
 
@@ -94,6 +99,7 @@ export class AwsClient {
     const send = this.fetchImpl ?? globalThis.fetch
     const retries = IDEMPOTENT_METHODS.has(method) || (settings.retryNonIdempotent ?? this.retryNonIdempotent) ? this.retries : 0
     let skewCorrected = false
+    let networkFailures = 0
     for (let attempt = 0; ; ) {
       signal?.throwIfAborted()
       const { request, context } = await this.#signPrepared(prepared)
@@ -103,7 +109,7 @@ export class AwsClient {
       } catch (error) {
         // So that explainFailure(error) can list what CORS must allow.
         if (error && typeof error === 'object') rememberSigning(error, context)
-        if (signal?.aborted || error?.name === 'AbortError' || attempt >= retries) throw error
+        if (signal?.aborted || error?.name === 'AbortError' || attempt >= retries || networkFailures++ >= NETWORK_RETRIES) throw error
         if (!prepared.payload.replayable) {
           throw new IamFetchError('ERR_BODY_NOT_REPLAYABLE', `the request failed (${error?.message ?? error}) and is not retried: its body was a stream, already consumed`, { cause: error })
         }

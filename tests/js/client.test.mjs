@@ -153,6 +153,11 @@ test('network failures are retried; a consumed stream body is not, and the error
   const error = await rejection(client({ initRetryMs: 1 }).fetch(fnUrl(), { method: 'PUT', body: stream, headers: { 'x-amz-content-sha256': hash } }))
   assert.equal(error.code, 'ERR_BODY_NOT_REPLAYABLE')
   assert.match(error.message, /stream/)
+  // A failure that never heals (in a browser, a CORS refusal) surfaces after two retries, not ten.
+  stack.setFault('function:echo', 'drop')
+  const { send, sent } = counting()
+  await rejection(client({ fetch: send, initRetryMs: 1 }).fetch(fnUrl()))
+  assert.equal(sent.length, 3)
 })
 
 test('an AbortSignal stops a request in flight and a backoff at once', async (t) => {
