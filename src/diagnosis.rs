@@ -65,7 +65,10 @@ pub struct Diagnosis {
 /// True when the answer is AWS's clock-skew refusal.
 pub fn is_clock_skew(body: &str) -> bool {
     let (_, message) = parse_body(body);
-    let message = message.unwrap_or_else(|| body.to_owned());
+    is_skew_message(&message.unwrap_or_else(|| body.to_owned()))
+}
+
+fn is_skew_message(message: &str) -> bool {
     message.contains("Signature expired") || message.contains("Signature not yet current")
 }
 
@@ -93,7 +96,7 @@ pub fn diagnose(answer: &Answer<'_>, sent: &Sent<'_>) -> Diagnosis {
     )];
     let found = diagnosis;
 
-    if message.contains("Signature expired") || message.contains("Signature not yet current") {
+    if is_skew_message(&message) {
         let offset = answer
             .server_date_ms
             .map(|server| clock_offset_ms(server, answer.local_time_ms));

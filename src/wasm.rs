@@ -142,15 +142,6 @@ pub fn sha256_hex_js(data: &[u8]) -> String {
     crate::hash::sha256_hex(data)
 }
 
-/// Service and region read from a host, or `undefined` for non-AWS hosts.
-#[wasm_bindgen(js_name = detectEndpoint)]
-pub fn detect_endpoint_js(host: &str) -> JsValue {
-    match crate::endpoint::detect(host) {
-        Some(e) => object(&[("service", e.service.into()), ("region", e.region.into())]),
-        None => JsValue::UNDEFINED,
-    }
-}
-
 /// Incremental SHA-256 for bodies hashed in chunks.
 #[wasm_bindgen(js_name = Sha256)]
 #[derive(Default)]

@@ -2,6 +2,7 @@ import { callWasm, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { signParts, toHeaders } from './signer.js'
 import { prepareBody } from './body.js'
+import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
 
@@ -202,7 +203,7 @@ export class AwsClient {
     let credentials
     if (oac) {
       sent.delete('authorization')
-      if (payload.body != null) sent.set('x-amz-content-sha256', payload.payloadHash ?? callWasm((w) => w.sha256Hex(payload.bytes)))
+      if (payload.body != null) sent.set('x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes))
     } else {
       if (!this.#credentials && !settings.accessKeyId) {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
