@@ -13,9 +13,10 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-step "lint: clippy, native and wasm32 (SystemTime::now is a disallowed method)"
+step "lint: clippy, native and wasm32, both builds' features (SystemTime::now is a disallowed method)"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off --quiet -- -D warnings
 
 step "Rust: unit tests, the AWS v4 suite, behaviour, no-panic property test"
 cargo test --release --quiet

@@ -31,8 +31,6 @@ pub enum ErrorCode {
     InvalidOptions,
     /// The signing engine refused the request for another reason.
     SigningFailed,
-    /// AWS answered a credentials call with something that is not valid credentials.
-    InvalidCredentialsResponse,
 }
 
 impl ErrorCode {
@@ -51,7 +49,6 @@ impl ErrorCode {
             ErrorCode::UnsignedPayload => "ERR_UNSIGNED_PAYLOAD",
             ErrorCode::InvalidOptions => "ERR_INVALID_OPTIONS",
             ErrorCode::SigningFailed => "ERR_SIGNING_FAILED",
-            ErrorCode::InvalidCredentialsResponse => "ERR_INVALID_CREDENTIALS_RESPONSE",
         }
     }
 }

@@ -3,7 +3,6 @@
 //! This module decides *what* is signed (service, region, headers, payload
 //! hash, encoding rules); aws-sigv4 does all of the canonicalization.
 
-use crate::capture;
 use crate::endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::hash::{is_sha256_hex, sha256_hex};
@@ -13,7 +12,6 @@ use aws_sigv4::http_request::{
     SignableRequest, UriPathNormalizationMode,
 };
 use aws_smithy_runtime_api::client::identity::Identity;
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -155,7 +153,7 @@ pub struct SigningSettings {
     pub header_selection: HeaderSelection,
     /// More header names never to sign.
     pub excluded_headers: Vec<String>,
-    /// `None`: included for S3 or when the caller sent the header, omitted otherwise.
+    /// `None`: included for S3, omitted otherwise.
     pub content_hash_header: Option<ContentHashHeader>,
     /// Whether to return the canonical request and string to sign.
     pub diagnostics: Diagnostics,
@@ -235,20 +233,22 @@ pub fn sign(
     let (service, region) = resolve_endpoint(host, settings)?;
     let is_s3 = service == "s3";
 
-    let caller_hash = header_value(request.headers, X_AMZ_CONTENT_SHA256);
-    let payload_hash = payload_hash(request.payload, caller_hash, &service, &settings.location)?;
+    let payload_hash = payload_hash(request.payload, &service, &settings.location)?;
     let headers = headers_to_sign(request.headers, credentials)?;
 
-    let aws_settings = aws_settings(settings, is_s3, caller_hash.is_some())?;
-    let identity: Identity =
+    let aws_settings = aws_settings(settings, is_s3)?;
+    // Identity::new, not `.into()`: the From impl builds a feature-tracking
+    // config layer that signing never reads (about 4 KB of wasm).
+    let identity = Identity::new(
         AwsCredentials::new(
             &credentials.access_key_id,
             &credentials.secret_access_key,
             credentials.session_token.clone(),
             None,
             "iamfetch",
-        )
-        .into();
+        ),
+        None,
+    );
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region(&region)
@@ -268,7 +268,15 @@ pub fn sign(
 
     let (output, canonical_request) = match settings.diagnostics {
         Diagnostics::Off => (aws::sign(signable, &params), None),
-        Diagnostics::Capture => capture::with_canonical_request(|| aws::sign(signable, &params)),
+        #[cfg(feature = "diagnostics")]
+        Diagnostics::Capture => crate::capture::with_canonical_request(|| aws::sign(signable, &params)),
+        #[cfg(not(feature = "diagnostics"))]
+        Diagnostics::Capture => {
+            return Err(Error::new(
+                ErrorCode::SigningFailed,
+                "this build has no diagnostics: the canonical request comes from the diagnostics build",
+            ))
+        }
     };
     let (instructions, signature) = output.map_err(signing_error)?.into_parts();
 
@@ -309,6 +317,7 @@ pub fn sign(
             signed.url = append_query(request.url, &params);
         }
     }
+    #[cfg(feature = "diagnostics")]
     if let Some(redacted) = canonical_request {
         let canonical_request = unredact(&redacted, credentials, settings);
         let string_to_sign = string_to_sign(&signed, &canonical_request);
@@ -317,6 +326,8 @@ pub fn sign(
             string_to_sign,
         });
     }
+    #[cfg(not(feature = "diagnostics"))]
+    let _: Option<String> = canonical_request;
     Ok(signed)
 }
 
@@ -423,38 +434,26 @@ fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, S
     Ok((service, region))
 }
 
-fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.trim())
-}
-
-fn payload_hash(
-    payload: Payload<'_>,
-    caller_header: Option<&str>,
-    service: &str,
-    location: &SignatureLocation,
-) -> Result<String, Error> {
-    let declared = match (payload, caller_header) {
-        (Payload::Hash(hash), _) => Some(hash),
-        (Payload::Unsigned, _) => Some(UNSIGNED_PAYLOAD),
-        (Payload::Bytes(_), Some(header)) => Some(header),
+/// The payload hash as decided by the caller (JS decides between a declared
+/// header, the `payloadHash` option and the body), validated; only the body's
+/// own hash is computed here, where it costs no second crossing.
+fn payload_hash(payload: Payload<'_>, service: &str, location: &SignatureLocation) -> Result<String, Error> {
+    let declared = match payload {
+        Payload::Hash(hash) => hash,
+        Payload::Unsigned => UNSIGNED_PAYLOAD,
         // S3 presigned URLs never cover a body: it is not known when the URL is made.
-        (Payload::Bytes([]), None)
-            if service == "s3" && matches!(location, SignatureLocation::Query { .. }) =>
-        {
-            Some(UNSIGNED_PAYLOAD)
+        Payload::Bytes([]) if service == "s3" && matches!(location, SignatureLocation::Query { .. }) => {
+            UNSIGNED_PAYLOAD
         }
-        (Payload::Bytes(bytes), None) => return Ok(sha256_hex(bytes)),
+        Payload::Bytes(bytes) => return Ok(sha256_hex(bytes)),
     };
     match declared {
-        Some(UNSIGNED_PAYLOAD) if service == "s3" => Ok(UNSIGNED_PAYLOAD.to_owned()),
-        Some(UNSIGNED_PAYLOAD) => Err(Error::new(
+        UNSIGNED_PAYLOAD if service == "s3" => Ok(UNSIGNED_PAYLOAD.to_owned()),
+        UNSIGNED_PAYLOAD => Err(Error::new(
             ErrorCode::UnsignedPayload,
             format!("UNSIGNED-PAYLOAD is accepted only by S3, not by '{service}': sign the body hash"),
         )),
-        Some(hash) if is_sha256_hex(hash) => Ok(hash.to_owned()),
+        hash if is_sha256_hex(hash) => Ok(hash.to_owned()),
         _ => Err(Error::new(
             ErrorCode::InvalidPayloadHash,
             "the payload hash must be 64 lowercase hex digits (SHA-256) or UNSIGNED-PAYLOAD",
@@ -472,7 +471,7 @@ fn headers_to_sign<'h>(
         if !is_token(name) {
             return Err(Error::new(
                 ErrorCode::InvalidHeader,
-                format!("invalid header name {:?}", truncate(name, 64)),
+                format!("invalid header name '{}'", truncate(name, 64)),
             ));
         }
         // Header values are never echoed: they may carry tokens.
@@ -500,11 +499,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-fn aws_settings(
-    settings: &SigningSettings,
-    is_s3: bool,
-    caller_sent_hash: bool,
-) -> Result<aws::SigningSettings, Error> {
+fn aws_settings(settings: &SigningSettings, is_s3: bool) -> Result<aws::SigningSettings, Error> {
     let mut out = aws::SigningSettings::default();
     match settings.location {
         SignatureLocation::Headers => {}
@@ -532,7 +527,7 @@ fn aws_settings(
         SessionTokenPlacement::Signed => SessionTokenMode::Include,
         SessionTokenPlacement::AppendedAfterSigning => SessionTokenMode::Exclude,
     };
-    let content_hash = settings.content_hash_header.unwrap_or(if is_s3 || caller_sent_hash {
+    let content_hash = settings.content_hash_header.unwrap_or(if is_s3 {
         ContentHashHeader::Include
     } else {
         ContentHashHeader::Omit
@@ -592,6 +587,7 @@ fn append_query(url: &str, params: &[(&str, Cow<'static, str>)]) -> String {
     out
 }
 
+#[cfg(feature = "diagnostics")]
 /// aws-sigv4 traces the canonical request with the session token header
 /// redacted; put the token back so the string to sign can be derived from it.
 fn unredact(redacted: &str, credentials: &Credentials, settings: &SigningSettings) -> String {
@@ -606,6 +602,7 @@ fn unredact(redacted: &str, credentials: &Credentials, settings: &SigningSetting
     redacted.replacen(&marker, &format!("{X_AMZ_SECURITY_TOKEN}:{token}\n"), 1)
 }
 
+#[cfg(feature = "diagnostics")]
 fn string_to_sign(signed: &Signed, canonical_request: &str) -> String {
     let date = signed.amz_date.get(..8).unwrap_or_default();
     format!(
@@ -614,6 +611,26 @@ fn string_to_sign(signed: &Signed, canonical_request: &str) -> String {
         date,
         signed.region,
         signed.service,
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+        sha256_hex(canonical_request.as_bytes())
     )
 }
+
+/// The names JS spells these modes with: the one mapping between the two.
+macro_rules! spelled {
+    ($ty:ident { $($name:literal => $variant:ident),+ $(,)? }) => {
+        impl std::str::FromStr for $ty {
+            type Err = ();
+            fn from_str(name: &str) -> Result<Self, ()> {
+                match name {
+                    $($name => Ok($ty::$variant),)+
+                    _ => Err(()),
+                }
+            }
+        }
+    };
+}
+spelled!(UriEncoding { "double" => Double, "single" => Single });
+spelled!(SessionTokenPlacement { "signed" => Signed, "appended" => AppendedAfterSigning });
+spelled!(HeaderSelection { "default" => Default, "all" => All });
+spelled!(ContentHashHeader { "include" => Include, "omit" => Omit });
+spelled!(Diagnostics { "off" => Off, "capture" => Capture });

@@ -96,14 +96,18 @@ fn caller_supplied_signing_headers_are_replaced_not_duplicated() {
     assert_eq!(signed.headers.iter().filter(|(n, _)| n == "x-amz-security-token").count(), 1);
 }
 
+/// JS decides the payload hash (js/src/body.js declaredPayloadHash): the core
+/// signs the payload it is handed and never reads a caller's header for it.
 #[test]
-fn a_declared_content_hash_header_is_the_payload_hash_and_is_signed() {
-    let hash = iamfetch::sha256_hex(b"streamed elsewhere");
-    let headers = vec![("x-amz-content-sha256".to_string(), hash.clone())];
-    let signed = sign(&request(FUNCTION_URL, &headers, Payload::Bytes(b"ignored")), &credentials(), &SigningSettings::default(), time()).unwrap();
-    assert_eq!(signed.payload_hash, hash);
+fn a_caller_content_hash_header_is_replaced_by_the_decided_payload_hash() {
+    let declared = iamfetch::sha256_hex(b"streamed elsewhere");
+    let headers = vec![("x-amz-content-sha256".to_string(), "f".repeat(64))];
+    let include = SigningSettings { content_hash_header: Some(ContentHashHeader::Include), ..Default::default() };
+    let signed = sign(&request(FUNCTION_URL, &headers, Payload::Hash(&declared)), &credentials(), &include, time()).unwrap();
+    assert_eq!(signed.payload_hash, declared);
     assert!(signed.signed_headers.contains(&"x-amz-content-sha256".to_string()));
-    assert!(signed.headers.contains(&("x-amz-content-sha256".to_string(), hash)));
+    let sent: Vec<_> = signed.headers.iter().filter(|(n, _)| n == "x-amz-content-sha256").collect();
+    assert_eq!(sent, [&("x-amz-content-sha256".to_string(), declared)]);
 }
 
 #[test]

@@ -4,25 +4,36 @@
 mod common;
 
 use common::suite::{load_cases, Case, Expected};
-use iamfetch::options::SignOptions;
 
-/// Signs `case` through the same options path JS uses, with diagnostics captured.
+/// Signs `case` through the same flat form JS writes (src/wire.rs), with diagnostics captured.
 fn sign(case: &Case, location: &str) -> iamfetch::Signed {
-    let mut options = serde_json::to_value(case).expect("case serializes");
-    let object = options.as_object_mut().expect("object");
-    for key in ["name", "body", "deviation", "header", "query"] {
-        object.remove(key);
+    let datetime = case.datetime.to_string();
+    let expires_in = case.expires_in.to_string();
+    let mut lines: Vec<&str> = vec![
+        &case.method,
+        &case.url,
+        &case.access_key_id,
+        &case.secret_access_key,
+        case.session_token.as_deref().unwrap_or(""),
+        &case.service,
+        &case.region,
+        &datetime,
+        if location == "query" { "query" } else { "headers" },
+        &expires_in,
+        &case.uri_encoding,
+        &case.session_token_placement,
+        &case.header_selection,
+        "",
+        &case.content_hash_header,
+        "",
+        "capture",
+    ];
+    for (name, value) in &case.headers {
+        lines.extend([name.as_str(), value.as_str()]);
     }
-    object.insert("signatureLocation".into(), location.into());
-    object.insert("diagnostics".into(), "capture".into());
-    let options: SignOptions = serde_json::from_value(options).expect("options deserialize");
-    iamfetch::sign(
-        &options.request(case.body.as_bytes()),
-        &options.credentials(),
-        &options.settings().expect("settings"),
-        options.time().expect("time"),
-    )
-    .unwrap_or_else(|e| panic!("{} ({location}): {e}", case.name))
+    iamfetch::wire::read_call(&lines.join("\n"), case.body.as_bytes())
+        .and_then(|call| call.sign())
+        .unwrap_or_else(|e| panic!("{} ({location}): {e}", case.name))
 }
 
 fn check(case: &Case, location: &str, expected: &Expected, failures: &mut Vec<String>) -> usize {

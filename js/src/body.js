@@ -27,14 +27,26 @@ export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
  */
 
 /**
+ * The payload hash the caller declared, if any: their own x-amz-content-sha256
+ * header first (it is what they send), then the `payloadHash` option. When
+ * neither is there, the body is hashed (prepareBody). Every signing path
+ * decides the payload hash through these two functions.
+ * @param {Headers} headers
+ * @param {{ payloadHash?: string }} [options]
+ */
+export function declaredPayloadHash(headers, options) {
+  return headers.get('x-amz-content-sha256')?.trim() || options?.payloadHash || undefined
+}
+
+/**
  * @param {BodyInit | null | undefined} body
  * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void }} [options]
  * @returns {Promise<PreparedBody>}
  */
 export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress } = {}) {
   await init()
+  if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
-  if (declaredHash) return { body, payloadHash: declaredHash, replayable: !isStream(body) }
   if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
     return { body, ...(await hashContiguous(toBytes(body))), replayable: true }
   }

@@ -1,10 +1,13 @@
-import { callWasm, init } from './core.js'
+import { init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { signParts, toHeaders } from './signer.js'
-import { prepareBody } from './body.js'
+import { declaredPayloadHash, prepareBody } from './body.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions } from './options.js'
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
+import { isClockSkew } from './diagnosis.js'
+import { backoffDelayMs } from './backoff.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 /**
@@ -14,6 +17,11 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 const NETWORK_RETRIES = 2
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
+/** What `init.aws` may override for one call. */
+const PER_CALL_OPTIONS = [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress']
+const CLIENT_OPTIONS = [
+  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError',
+]
 
 /**
  * aws4fetch's client, grown up: signs and sends any fetch-compatible request,
@@ -31,11 +39,13 @@ export class AwsClient {
    * before they expire; concurrent calls share one refresh. With `oac: true`
    * the client signs nothing: CloudFront does, and only the body hash is added.
    */
-  constructor({
-    credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, service, region, cache,
-    retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
-    maxBufferedBodyBytes, onHashProgress, ...signing
-  } = {}) {
+  constructor(options = {}) {
+    rejectUnknownOptions(options, CLIENT_OPTIONS, 'AwsClient')
+    const {
+      credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, service, region, cache,
+      retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
+      maxBufferedBodyBytes, onHashProgress, ...signing
+    } = options
     const given = credentials ?? (accessKeyId === undefined && oac ? undefined : { accessKeyId, secretAccessKey, sessionToken })
     this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs })
     this.service = service
@@ -148,13 +158,13 @@ export class AwsClient {
     const serverDate = Date.parse(response.headers.get('date') ?? '')
     if (!Number.isFinite(serverDate)) return false
     const body = await response.clone().text()
-    if (!callWasm((w) => w.isClockSkew(body))) return false
+    if (!isClockSkew(body)) return false
     this.#clockOffsetMs = serverDate - Date.now()
     return true
   }
 
   #backoff(attempt, signal) {
-    const delay = callWasm((w) => w.backoffDelayMs(attempt, this.initRetryMs, this.maxRetryDelayMs))
+    const delay = backoffDelayMs(attempt, this.initRetryMs, this.maxRetryDelayMs)
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         clearTimeout(timer)
@@ -172,6 +182,7 @@ export class AwsClient {
   async #prepare(input, requestInit) {
     await init()
     const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
+    rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
     const isRequest = typeof Request !== 'undefined' && input instanceof Request
     const url = isRequest ? input.url : input instanceof URL ? input.href : String(input)
     const method = (initMethod ?? (isRequest ? input.method : 'GET')).toUpperCase()
@@ -180,9 +191,8 @@ export class AwsClient {
     const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await input.blob() : null
     const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
     const oac = settings.oac ?? this.oac
-    const declaredHash = headers.get('x-amz-content-sha256') ?? settings.payloadHash
     const payload = await prepareBody(body, {
-      declaredHash,
+      declaredHash: declaredPayloadHash(headers, settings),
       maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
       onHashProgress: settings.onHashProgress ?? this.onHashProgress,
     })
@@ -209,7 +219,7 @@ export class AwsClient {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
       }
       credentials = { ...(this.#credentials ? await this.#credentials() : {}), ...pickCredentials(settings) }
-      signed = await signParts({ method, url, headers, payload, credentials, options: settings, datetime })
+      signed = await signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
       for (const [name, value] of signed.headers) sent.set(name, value)
     }
     const request = new Request(signed?.url ?? url, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
@@ -223,7 +233,7 @@ export class AwsClient {
       credentialsExpirationMs: credentials?.expiration?.getTime(),
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then.
-      diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: settings, datetime, diagnostics: true }),
+      diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
       request,
     }
     rememberSigning(request, context)

@@ -1,14 +1,28 @@
-// Loads the wasm core once, through the loader the runtime entry registered
-// (Node reads the file, browsers fetch it, workerd imports it as a module).
+// Loads the wasm core through the loaders the runtime entry registered (Node
+// reads the file, browsers fetch it, workerd imports it as a module), and makes
+// the one call per signature. Two builds of the same crate: the default one
+// signs and hashes; the diagnostics one also returns the canonical request and
+// string to sign, and is loaded only the first time they are asked for.
 import { IamFetchError, fromWasmError } from './errors.js'
 
-let loadBindings
-let bindings
-let loading
+let loaders
+const builds = { core: {}, diagnostics: {} }
 
-/** Called once by each runtime entry (index.node.js, index.browser.js, ...). */
-export function setWasmLoader(loader) {
-  loadBindings = loader
+/** Called once by each runtime entry: `{ core, diagnostics }`, each `() => Promise<bindings>`. */
+export function setWasmLoaders(registered) {
+  loaders = registered
+}
+
+function load(which) {
+  const build = builds[which]
+  build.loading ??= loaders[which]().then(
+    (bindings) => { build.bindings = bindings },
+    (error) => {
+      build.loading = undefined
+      throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${which === 'core' ? 'core' : 'diagnostics build'}: ${error?.message ?? error}`, { cause: error })
+    },
+  )
+  return build.loading
 }
 
 /**
@@ -17,18 +31,16 @@ export function setWasmLoader(loader) {
  * @returns {Promise<void>}
  */
 export function init() {
-  loading ??= loadBindings().then(
-    (loaded) => { bindings = loaded },
-    (error) => {
-      loading = undefined
-      throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm core: ${error?.message ?? error}`, { cause: error })
-    },
-  )
-  return loading
+  return load('core')
 }
 
-/** The loaded bindings; throws if `init()` has not finished. */
+/** The loaded core's bindings; throws if `init()` has not finished. */
 export function wasm() {
+  return loaded('core')
+}
+
+function loaded(which) {
+  const { bindings } = builds[which]
   if (!bindings) {
     throw new IamFetchError('ERR_NOT_INITIALIZED', 'iamfetch is not initialized: `await init()` before synchronous calls')
   }
@@ -38,16 +50,53 @@ export function wasm() {
 /**
  * Runs a call into wasm, mapping its errors to IamFetchError. A trap (a Rust
  * panic, which should never happen) leaves the instance unusable, so the next
- * init() starts a fresh one.
+ * load starts a fresh one.
  */
-export function callWasm(fn) {
+export function callWasm(fn, which = 'core') {
   try {
-    return fn(wasm())
+    return fn(loaded(which))
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) {
-      bindings = undefined
-      loading = undefined
-    }
+    if (error instanceof WebAssembly.RuntimeError) builds[which] = {}
     throw fromWasmError(error)
+  }
+}
+
+/**
+ * Signs one call (its lines, see options.js `signingCall`) with the body bytes
+ * the core hashes. With `diagnostics`, the diagnostics build signs, and the
+ * result also holds the canonical request and string to sign.
+ */
+export async function signCall(call, body, diagnostics) {
+  const which = diagnostics ? 'diagnostics' : 'core'
+  if (!builds[which].bindings) await load(which)
+  return readResult(callWasm((w) => w.sign(call, body), which))
+}
+
+/** Service and region the core reads from an AWS host, or undefined (diagnostics build). */
+export async function detectEndpoint(host) {
+  if (!builds.diagnostics.bindings) await load('diagnostics')
+  const [service, region] = callWasm((w) => w.detectEndpoint(host), 'diagnostics').split('\n')
+  return service ? { service, region } : undefined
+}
+
+/** The result's lines, as src/wire.rs writes them. */
+function readResult(text) {
+  const lines = text.split('\n')
+  if (lines[0] !== 'ok') throw new IamFetchError(lines[0], lines.slice(1).join('\n'))
+  const count = Number(lines[8])
+  const headers = []
+  for (let i = 9; i < 9 + 2 * count; i += 2) headers.push([lines[i], lines[i + 1]])
+  const rest = 9 + 2 * count
+  return {
+    signature: lines[1],
+    amzDate: lines[2],
+    service: lines[3],
+    region: lines[4],
+    payloadHash: lines[5],
+    signedHeaders: lines[6].split(';'),
+    url: lines[7],
+    headers,
+    stringToSign: lines.length > rest ? lines.slice(rest, rest + 4).join('\n') : undefined,
+    canonicalRequest: lines.length > rest ? lines.slice(rest + 4).join('\n') : undefined,
   }
 }

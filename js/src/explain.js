@@ -1,6 +1,7 @@
 // explainFailure: why AWS refused a request, with the evidence. The reasoning
-// is the core's (diagnosis.rs); this file gathers what it needs.
-import { callWasm, init } from './core.js'
+// is in diagnosis.js; this file gathers what it needs.
+import { diagnose } from './diagnosis.js'
+import { detectEndpoint } from './core.js'
 
 /** Signing context per Request and Response iamfetch made, for later explanation. */
 const signings = new WeakMap()
@@ -23,12 +24,11 @@ const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language'
  * @returns {Promise<{ cause: string, summary: string, evidence: string[], clockOffsetMs?: number, canonicalRequest?: string, stringToSign?: string, expectedCanonicalRequest?: string, expectedStringToSign?: string }>}
  */
 export async function explainFailure(failure, signedRequest) {
-  await init()
   const context = signings.get(failure) ?? (signedRequest && signings.get(signedRequest))
   if (!(failure instanceof Response)) return explainThrown(failure, signedRequest, context)
   const body = failure.bodyUsed ? '' : await failure.clone().text()
   const signed = context ? await context.diagnostics() : {}
-  const diagnosis = callWasm((w) => w.diagnose(
+  const diagnosis = diagnose(
     {
       status: failure.status,
       errorType: failure.headers.get('x-amzn-errortype') ?? undefined,
@@ -48,8 +48,10 @@ export async function explainFailure(failure, signedRequest) {
       throughOac: context?.throughOac ?? false,
       credentialsExpirationMs: context?.credentialsExpirationMs,
       appliedOffsetMs: context?.appliedOffsetMs ?? 0,
+      // What the host implies, read by the same code that signs (diagnostics build).
+      hostEndpoint: context?.host ? await detectEndpoint(context.host) : undefined,
     },
-  ))
+  )
   return { ...diagnosis, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }
 }
 

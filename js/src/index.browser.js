@@ -1,10 +1,4 @@
-// Entry for browsers and Deno: fetch the .wasm relative to this module (bundlers follow the URL).
-import * as bindings from './wasm/iamfetch.js'
-import { setWasmLoader } from './core.js'
-
-setWasmLoader(async () => {
-  await bindings.default({ module_or_path: new URL('./wasm/iamfetch_bg.wasm', import.meta.url) })
-  return bindings
-})
+// Entry for browsers and Deno: registers the wasm loaders, then the public API.
+import './load.browser.js'
 
 export * from './api.js'

@@ -1,18 +1,9 @@
-import { callWasm, init } from './core.js'
+import { signCall } from './core.js'
 import { IamFetchError } from './errors.js'
-import { prepareBody } from './body.js'
+import { declaredPayloadHash, prepareBody } from './body.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions, signingCall } from './options.js'
 
 const NO_BYTES = new Uint8Array(0)
-
-/** Epoch milliseconds of a Date, a number, or aws4fetch's `YYYYMMDDTHHMMSSZ` string. */
-export function toEpochMs(datetime) {
-  if (datetime == null) return Date.now()
-  if (datetime instanceof Date) return datetime.getTime()
-  if (typeof datetime === 'number') return datetime
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(datetime))
-  if (!m) throw new IamFetchError('ERR_INVALID_DATETIME', 'datetime must be a Date, epoch milliseconds or YYYYMMDDTHHMMSSZ')
-  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])
-}
 
 /** The URL exactly as fetch will send it: WHATWG-serialized, no fragment. */
 export function wireUrl(url) {
@@ -36,54 +27,36 @@ export function toHeaders(headers) {
   }
 }
 
-/** [name, value] pairs, as fetch will send them. */
-function headerPairs(headers) {
-  return [...toHeaders(headers)]
-}
-
 /**
- * Signs one request with the wasm core. Every public signing API ends here.
- * `payload` is a prepared body: its bytes (hashed by the core in the same
- * call) or its hash.
+ * Signs one request with the wasm core: every public signing API ends here.
+ * `payload` is a prepared body (body.js): its hash, or its bytes, which the
+ * core hashes in the same call.
  * @returns {Promise<object>} the core's result: headers to add, url, signature, ...
  */
-export async function signParts({ method, url, headers, payload = {}, credentials, options = {}, datetime, diagnostics }) {
-  await init()
+export async function signParts({ method, url, headers, payload = {}, credentials, options = {}, diagnostics }) {
   const target = wireUrl(url)
-  const pairs = headerPairs(headers)
-  const declaresHash = pairs.some(([name]) => name === 'x-amz-content-sha256')
-  const payloadHash = options.payloadHash ?? (declaresHash ? undefined : payload.payloadHash)
-  const bytes = payloadHash || declaresHash ? NO_BYTES : (payload.bytes ?? NO_BYTES)
-  let { expiresIn } = options
+  const pairs = [...toHeaders(headers)]
+  let settings = options
   if (options.signQuery) {
     // aws4fetch reads a presigned URL's lifetime from X-Amz-Expires in the URL.
     const fromUrl = target.searchParams.get('X-Amz-Expires')
     if (fromUrl != null) {
-      expiresIn ??= Number(fromUrl)
+      settings = { ...options, expiresIn: options.expiresIn ?? Number(fromUrl) }
       target.searchParams.delete('X-Amz-Expires')
     }
   }
-  const signingOptions = {
+  if (typeof method !== 'string') throw new IamFetchError('ERR_INVALID_METHOD', 'the method must be a string such as GET or POST')
+  const call = signingCall({
     method: method.toUpperCase(),
     url: target.href,
     headers: pairs,
-    accessKeyId: credentials.accessKeyId ?? '',
-    secretAccessKey: credentials.secretAccessKey ?? '',
-    sessionToken: credentials.sessionToken || undefined,
-    service: options.service || undefined,
-    region: options.region || undefined,
-    datetime: toEpochMs(datetime),
-    signatureLocation: options.signQuery ? 'query' : 'headers',
-    expiresIn,
-    uriEncoding: options.singleEncode ? 'single' : options.uriEncoding,
-    sessionTokenPlacement: options.appendSessionToken ? 'appended' : 'signed',
-    headerSelection: options.allHeaders ? 'all' : 'default',
-    excludedHeaders: options.excludedHeaders ?? [],
-    contentHashHeader: options.contentHashHeader,
-    payloadHash,
-    diagnostics: diagnostics ? 'capture' : 'off',
-  }
-  return callWasm((w) => w.sign(signingOptions, bytes))
+    credentials,
+    settings,
+    payload,
+    declaresHash: pairs.some(([name]) => name === 'x-amz-content-sha256'),
+    diagnostics,
+  })
+  return signCall(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), diagnostics)
 }
 
 /**
@@ -94,10 +67,12 @@ export async function signParts({ method, url, headers, payload = {}, credential
  * @param {object} options credentials (accessKeyId, secretAccessKey, sessionToken) and signing settings
  */
 export async function signRequest(request, options = {}) {
+  if (request == null || typeof request !== 'object') throw new IamFetchError('ERR_INVALID_OPTIONS', 'signRequest needs a Request or { method, url, headers, body }')
+  rejectUnknownOptions(options, [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS], 'signRequest')
   const isRequest = typeof Request !== 'undefined' && request instanceof Request
   const body = isRequest && request.body != null ? await request.clone().blob() : request.body
   const headers = toHeaders(request.headers)
-  const payload = await prepareBody(body, { declaredHash: headers.get('x-amz-content-sha256') ?? undefined })
+  const payload = await prepareBody(body, { declaredHash: declaredPayloadHash(headers, options) })
   // A serialized FormData carries its multipart boundary in content-type.
   if (payload.contentType) headers.set('content-type', payload.contentType)
   const signed = await signParts({
@@ -107,7 +82,6 @@ export async function signRequest(request, options = {}) {
     payload,
     credentials: options,
     options,
-    datetime: options.datetime,
     diagnostics: true,
   })
   for (const [name, value] of signed.headers) headers.set(name, value)
@@ -125,20 +99,23 @@ export async function signRequest(request, options = {}) {
   }
 }
 
+const SIGNER_OPTIONS = ['method', 'url', 'headers', 'body', ...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS]
+
 /**
- * aws4fetch's signer, backed by aws-sigv4. Same options and methods, so code
- * written for aws4fetch works unchanged.
+ * aws4fetch's signer, backed by aws-sigv4. Same options, methods and public
+ * fields, so code written for aws4fetch works unchanged; the secret access key
+ * and session token are kept private, so logging the signer never prints them.
  */
 export class AwsV4Signer {
   #credentials
+  #settings
   #signing
   #diagnosing
   #preparing
 
-  constructor({
-    method, url, headers, body, accessKeyId, secretAccessKey, sessionToken, service, region,
-    cache, datetime, signQuery, appendSessionToken, allHeaders, singleEncode,
-  }) {
+  constructor(options) {
+    rejectUnknownOptions(options, SIGNER_OPTIONS, 'AwsV4Signer')
+    const { method, url, headers, body, accessKeyId, secretAccessKey, sessionToken, cache, datetime, ...settings } = options ?? {}
     if (url == null) throw new IamFetchError('ERR_INVALID_URL', 'url is a required option')
     if (accessKeyId == null || secretAccessKey == null) {
       throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'accessKeyId and secretAccessKey are required options')
@@ -147,16 +124,17 @@ export class AwsV4Signer {
     this.url = wireUrl(url)
     this.headers = toHeaders(headers)
     this.body = body
-    this.service = service
-    this.region = region
-    // Accepted for aws4fetch compatibility; aws-sigv4 derives the signing key itself.
+    this.accessKeyId = accessKeyId
+    this.service = settings.service
+    this.region = settings.region
+    // Accepted for aws4fetch compatibility and unused: aws-sigv4 derives the signing key itself.
     this.cache = cache ?? new Map()
     this.datetime = datetime || new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
-    this.signQuery = signQuery
-    this.appendSessionToken = appendSessionToken
-    this.allHeaders = allHeaders
-    this.singleEncode = singleEncode
-    // Private, so that logging the signer never prints them.
+    this.signQuery = settings.signQuery
+    this.appendSessionToken = settings.appendSessionToken
+    this.allHeaders = settings.allHeaders
+    this.singleEncode = settings.singleEncode
+    this.#settings = settings
     this.#credentials = { accessKeyId, secretAccessKey, sessionToken }
   }
 
@@ -165,14 +143,14 @@ export class AwsV4Signer {
     return this.#signing
   }
 
-  /** The canonical request is captured only when asked for: it costs about a fifth of a signature. */
+  /** The canonical request comes from the diagnostics build, loaded the first time it is asked for. */
   #diagnosed() {
     this.#diagnosing ??= this.#sign(true)
     return this.#diagnosing
   }
 
   #payload() {
-    this.#preparing ??= prepareBody(this.body, { declaredHash: this.headers.get('x-amz-content-sha256') ?? undefined }).then((payload) => {
+    this.#preparing ??= prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }).then((payload) => {
       // A serialized FormData is sent as hashed, with its multipart boundary.
       if (payload.contentType) this.headers.set('content-type', payload.contentType)
       this.body = payload.body
@@ -189,12 +167,20 @@ export class AwsV4Signer {
       headers: this.headers,
       payload,
       credentials: this.#credentials,
-      options: this,
-      datetime: this.datetime,
+      options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
       diagnostics,
     })
+    // aws4fetch's public fields, as they stand once signed.
     this.service = signed.service
     this.region = signed.region
+    this.signedHeaders = signed.signedHeaders.join(';')
+    this.credentialString = [signed.amzDate.slice(0, 8), signed.region, signed.service, 'aws4_request'].join('/')
+    if (signed.canonicalRequest !== undefined) {
+      const lines = signed.canonicalRequest.split('\n')
+      this.encodedPath = lines[1]
+      this.encodedSearch = lines[2]
+      this.canonicalHeaders = lines.slice(3, lines.length - 3).join('\n')
+    }
     return signed
   }
 

@@ -264,5 +264,7 @@ fn apply_deviations(case: &mut Case) {
 
 /// Epoch milliseconds of the suite's `YYYY-MM-DDTHH:MM:SSZ` timestamps.
 fn epoch_ms(timestamp: &str) -> u64 {
-    iamfetch::time::parse_iso8601_utc(timestamp).expect("suite timestamp") as u64
+    let at = time::OffsetDateTime::parse(timestamp, &time::format_description::well_known::Rfc3339)
+        .expect("suite timestamp");
+    (at.unix_timestamp_nanos() / 1_000_000) as u64
 }

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { createHash } from 'node:crypto'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startStack } from '../../stack/src/index.mjs'
 import { signIn, jwksUrl } from './support/user-pool.mjs'
@@ -129,7 +129,7 @@ test('Cloudflare Worker: examples/cloudflare-worker bundled as Wrangler does, ru
     plugins: [{
       name: 'wasm-module',
       setup(build) {
-        build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './iamfetch_bg.wasm', external: true }))
+        build.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: `./${basename(args.path)}`, external: true }))
       },
     }],
   })
@@ -147,6 +147,7 @@ const worker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "iamfetch_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm"),
+    (name = "iamfetch_diag_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_diag_bg.wasm"),
   ],
   compatibilityDate = "2025-01-01",
   bindings = [${bindings.join(', ')}],

@@ -17,6 +17,8 @@ import { loadSigningSuite } from './support/signing-suite.mjs'
 import { launchChromium } from './support/chromium.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 
+/** The default build and the lazily loaded diagnostics build. */
+const WASM_FILES = ['iamfetch_bg.wasm', 'iamfetch_diag_bg.wasm']
 const run = promisify(execFile)
 const bin = (name) => join(repoRoot, 'node_modules/.bin', name)
 
@@ -140,7 +142,7 @@ test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async
     entryPoints: [join(project, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', logLevel: 'error',
     conditions: ['workerd', 'worker', 'browser'], external: ['*.wasm'], outfile: join(out, 'worker.js'),
   })
-  copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm'), join(out, 'wasm/iamfetch_bg.wasm'))
+  for (const file of WASM_FILES) copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm', file), join(out, 'wasm', file))
   const port = await freePort()
   writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -148,7 +150,7 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const worker :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js"), (name = "wasm/iamfetch_bg.wasm", wasm = embed "wasm/iamfetch_bg.wasm")],
+  modules = [(name = "worker.js", esModule = embed "worker.js"), ${WASM_FILES.map((file) => `(name = "wasm/${file}", wasm = embed "wasm/${file}")`).join(', ')}],
   compatibilityDate = "2025-09-01",
   globalOutbound = "network",
 );
@@ -170,7 +172,7 @@ const signer = new AwsV4Signer({ url: 'https://abc.lambda-url.eu-west-1.on.aws/'
 window.bundleResult = signer.authHeader().then((header) => ({ header }), (error) => ({ error: String(error?.code ?? error) }))
 `)
   await esbuild.build({ entryPoints: [join(project, 'app.mjs')], bundle: true, format: 'esm', platform: 'browser', minify: true, logLevel: 'error', outfile: join(out, 'app.js') })
-  copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm'), join(out, 'wasm/iamfetch_bg.wasm'))
+  for (const file of WASM_FILES) copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm', file), join(out, 'wasm', file))
   writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="app.js"></script>')
   const browser = await launchChromium()
   t.after(() => browser.close())

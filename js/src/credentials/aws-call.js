@@ -1,8 +1,9 @@
 // One call to an AWS credentials API (Cognito Identity, STS) over fetch:
 // retries with jittered backoff on throttling, 5xx and network failures, and
 // turns AWS's error answers into IamFetchErrors with a stable code.
-import { callWasm, init } from '../core.js'
 import { IamFetchError } from '../errors.js'
+import { backoffDelayMs } from '../backoff.js'
+import { classifyAwsError } from './aws-error.js'
 
 /**
  * @param {object} call
@@ -15,7 +16,6 @@ import { IamFetchError } from '../errors.js'
  * @returns {Promise<string>} the answer body
  */
 export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3 }) {
-  await init()
   for (let attempt = 0; ; attempt++) {
     let response
     try {
@@ -30,7 +30,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
     }
     const body = await response.text()
     if (response.ok) return body
-    const error = callWasm((w) => w.classifyAwsError(service, response.status, response.headers.get('x-amzn-errortype') ?? undefined, body))
+    const error = classifyAwsError(service, response.status, response.headers.get('x-amzn-errortype'), body)
     if (error.retryable && attempt < retries) {
       await pause(attempt)
       continue
@@ -46,7 +46,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
 }
 
 function pause(attempt) {
-  const delay = callWasm((w) => w.backoffDelayMs(attempt, 100, 5000))
+  const delay = backoffDelayMs(attempt, 100, 5000)
   return new Promise((resolve) => setTimeout(resolve, delay))
 }
 

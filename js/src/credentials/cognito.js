@@ -1,9 +1,9 @@
 // Credentials from a Cognito identity pool, for guests and signed-in users.
 // Enhanced flow: GetId, then GetCredentialsForIdentity. Basic flow on request:
 // GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity.
-import { callWasm, init } from '../core.js'
 import { IamFetchError } from '../errors.js'
 import { awsCall, parseJson } from './aws-call.js'
+import { parseCognitoCredentials } from './answers.js'
 import { defaultStorage } from './storage.js'
 import { assumeRoleWithWebIdentity } from './sts.js'
 
@@ -38,7 +38,6 @@ export function fromCognitoIdentityPool({
   const store = storage ?? defaultStorage()
 
   return async () => {
-    await init()
     const loginTokens = await resolveLogins(logins)
     const call = (operation, input) => cognitoCall({ url, fetch, operation, input, secrets: Object.values(loginTokens) })
     const withLogins = Object.keys(loginTokens).length ? { Logins: loginTokens } : {}
@@ -54,8 +53,7 @@ export function fromCognitoIdentityPool({
         return { identityId: IdentityId ?? identityId, credentials }
       }
       const answer = await call('GetCredentialsForIdentity', { IdentityId: identityId, CustomRoleArn: customRoleArn, ...withLogins })
-      const { identityId: returnedId, ...credentials } = callWasm((w) => w.parseCognitoCredentials(answer))
-      return { identityId: returnedId, credentials: { ...credentials, expiration: new Date(credentials.expiration) } }
+      return parseCognitoCredentials(answer)
     }
 
     let result

@@ -1,9 +1,11 @@
 // STS: AssumeRole (signed with the core) and AssumeRoleWithWebIdentity (unsigned).
-import { callWasm, init } from '../core.js'
+import { init } from '../core.js'
 import { IamFetchError } from '../errors.js'
 import { signParts } from '../signer.js'
 import { prepareBody } from '../body.js'
 import { awsCall } from './aws-call.js'
+import { parseStsCredentials } from './answers.js'
+import { randomHex } from '../backoff.js'
 import { cachedProvider } from './cache.js'
 
 const FORM = 'application/x-www-form-urlencoded'
@@ -55,7 +57,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
         return new Request(signed.url, { method: 'POST', headers, body })
       },
     })
-    return toCredentials(callWasm((w) => w.parseStsCredentials(answer)))
+    return parseStsCredentials(answer)
   }
 }
 
@@ -84,7 +86,6 @@ export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName, pr
 
 /** One AssumeRoleWithWebIdentity call; also the second step of Cognito's basic flow. */
 export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch }) {
-  await init()
   const url = endpoint ?? `https://sts.${region}.amazonaws.com/`
   const body = form({
     Action: 'AssumeRoleWithWebIdentity',
@@ -103,11 +104,7 @@ export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionNam
     secrets: [token],
     request: async () => new Request(url, { method: 'POST', headers: { 'content-type': FORM }, body }),
   })
-  return toCredentials(callWasm((w) => w.parseStsCredentials(answer)))
-}
-
-export function toCredentials({ accessKeyId, secretAccessKey, sessionToken, expiration }) {
-  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) }
+  return parseStsCredentials(answer)
 }
 
 function form(fields) {
@@ -119,7 +116,7 @@ function form(fields) {
 }
 
 function sessionName() {
-  return `iamfetch-${callWasm((w) => w.randomHex(8))}`
+  return `iamfetch-${randomHex(8)}`
 }
 
 function requireRoleArn(roleArn) {

@@ -1,11 +1,6 @@
-// iamfetch/proxy for Deno (and anything that fetches the .wasm next to the module).
-import * as bindings from '../wasm/iamfetch.js'
-import { setWasmLoader } from '../core.js'
-
-setWasmLoader(async () => {
-  await bindings.default({ module_or_path: new URL('../wasm/iamfetch_bg.wasm', import.meta.url) })
-  return bindings
-})
+// iamfetch/proxy for Deno and browsers. It registers the wasm loaders itself, as
+// the main entry does, so that importing only 'iamfetch/proxy' works.
+import '../load.browser.js'
 
 export { createSigningProxy } from './signing-proxy.js'
 export { signCloudFrontOriginRequest } from './lambda-edge.js'

@@ -5,6 +5,7 @@ import { IamFetchError } from '../errors.js'
 import { sha256Hex } from '../hash.js'
 import { signParts } from '../signer.js'
 import { cachedProvider } from '../credentials/cache.js'
+import { invalidOptions, rejectUnknownOptions } from '../options.js'
 
 const HASH = /^[0-9a-f]{64}$/
 /** Headers the signature adds or replaces: the viewer's values are dropped. */
@@ -16,7 +17,7 @@ const REPLACED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token',
  */
 const SIGNED = new Set(['content-type', 'content-md5'])
 const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
-const OPTION_KEYS = new Set(['credentials', 'region', 'service', 'datetime'])
+const OPTION_KEYS = ['credentials', 'region', 'service', 'datetime']
 const DISPLAY_NAMES = {
   authorization: 'Authorization',
   'x-amz-date': 'X-Amz-Date',
@@ -35,8 +36,7 @@ const providers = new WeakMap()
  */
 export async function signCloudFrontOriginRequest(event, options) {
   if (typeof options !== 'object' || options === null) throw invalidOptions('signCloudFrontOriginRequest needs { credentials }')
-  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key))
-  if (unknown.length) throw invalidOptions(`unknown option(s): ${unknown.join(', ')}`)
+  rejectUnknownOptions(options, OPTION_KEYS, 'signCloudFrontOriginRequest')
   const { credentials, region, service, datetime } = options
   if (credentials == null) throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'signCloudFrontOriginRequest needs credentials: an object or a provider such as fromEnv()')
 
@@ -82,8 +82,7 @@ export async function signCloudFrontOriginRequest(event, options) {
     headers: signedHeaders,
     payload: { payloadHash },
     credentials: await providerFor(credentials)(),
-    options: { service: service ?? origin.service, region: region ?? origin.region, contentHashHeader: 'include' },
-    datetime,
+    options: { service: service ?? origin.service, region: region ?? origin.region, contentHashHeader: 'include', datetime },
   })
 
   // Returned as signed: CloudFront forwards exactly this uri and query string.
@@ -179,6 +178,3 @@ function invalidEvent(message) {
   return new IamFetchError('ERR_INVALID_EVENT', message)
 }
 
-function invalidOptions(message) {
-  return new IamFetchError('ERR_INVALID_OPTIONS', message)
-}

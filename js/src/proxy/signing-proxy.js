@@ -5,6 +5,7 @@ import { AwsClient } from '../client.js'
 import { IamFetchError } from '../errors.js'
 import { cachedProvider } from '../credentials/cache.js'
 import { readUpTo } from '../body.js'
+import { invalidOptions, rejectUnknownOptions } from '../options.js'
 import { TokenRefusal, bearerToken, tokenVerifier } from './jwt.js'
 
 /** Lambda's payload limit for BUFFERED function URLs: larger bodies need a declared hash. */
@@ -23,10 +24,10 @@ const NEVER_FORWARDED = new Set([
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
 const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
-const OPTION_KEYS = new Set([
+const OPTION_KEYS = [
   'upstream', 'credentials', 'region', 'service', 'verify', 'maxBodyBytes', 'forwardHeaders', 'addHeaders',
   'allowedMethods', 'cors', 'timeoutMs', 'retries', 'fetch', 'onError',
-])
+]
 const HASH = /^[0-9a-f]{64}$/i
 /** workerd refuses redirect 'error' (and does not buffer streamed bodies for redirects anyway). */
 const STREAM_REDIRECT = globalThis.navigator?.userAgent === 'Cloudflare-Workers' ? 'manual' : 'error'
@@ -36,9 +37,8 @@ const STREAM_REDIRECT = globalThis.navigator?.userAgent === 'Cloudflare-Workers'
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createSigningProxy(options) {
-  if (typeof options !== 'object' || options === null) throw invalid('createSigningProxy needs an options object')
-  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key))
-  if (unknown.length) throw invalid(`unknown option(s): ${unknown.join(', ')}`)
+  if (typeof options !== 'object' || options === null) throw invalidOptions('createSigningProxy needs an options object')
+  rejectUnknownOptions(options, OPTION_KEYS, 'createSigningProxy')
   const {
     upstream, credentials, region, service, verify, maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     forwardHeaders = DEFAULT_FORWARD_HEADERS, addHeaders, allowedMethods = DEFAULT_METHODS, cors,
@@ -47,19 +47,19 @@ export function createSigningProxy(options) {
 
   const base = upstreamBase(upstream)
   if (verify === undefined) {
-    throw invalid('verify is required: a Cognito user pool config ({ userPoolId, clientId }), a function (token, request) => claims, or false to let anyone through on purpose')
+    throw invalidOptions('verify is required: a Cognito user pool config ({ userPoolId, clientId }), a function (token, request) => claims, or false to let anyone through on purpose')
   }
   const checkToken = verify === false ? undefined : tokenVerifier(verify, fetchImpl)
   if (credentials == null) throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'createSigningProxy needs credentials: an object or a provider such as fromEnv()')
   const credentialsOf = typeof credentials === 'function' ? credentials : cachedProvider(credentials)
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw invalid('maxBodyBytes must be a non-negative integer')
-  if (!(timeoutMs === 0 || (Number.isFinite(timeoutMs) && timeoutMs > 0))) throw invalid('timeoutMs must be a positive number of milliseconds, or 0 for none')
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw invalidOptions('maxBodyBytes must be a non-negative integer')
+  if (!(timeoutMs === 0 || (Number.isFinite(timeoutMs) && timeoutMs > 0))) throw invalidOptions('timeoutMs must be a positive number of milliseconds, or 0 for none')
   const forwarded = headerNameSet(forwardHeaders, 'forwardHeaders')
   const refused = [...forwarded].filter((name) => NEVER_FORWARDED.has(name))
-  if (refused.length) throw invalid(`forwardHeaders cannot include ${refused.join(', ')}: the proxy strips or sets these itself`)
-  if (addHeaders !== undefined && typeof addHeaders !== 'function') throw invalid('addHeaders must be a function (claims, request) => HeadersInit')
+  if (refused.length) throw invalidOptions(`forwardHeaders cannot include ${refused.join(', ')}: the proxy strips or sets these itself`)
+  if (addHeaders !== undefined && typeof addHeaders !== 'function') throw invalidOptions('addHeaders must be a function (claims, request) => HeadersInit')
   const methods = new Set(Array.isArray(allowedMethods) ? allowedMethods.map((m) => String(m).toUpperCase()) : [])
-  if (!methods.size) throw invalid('allowedMethods must be a non-empty array of methods')
+  if (!methods.size) throw invalidOptions('allowedMethods must be a non-empty array of methods')
   const corsPolicy = cors ? corsConfig(cors) : undefined
 
   const client = new AwsClient({
@@ -277,9 +277,6 @@ function defaultOnError(error, { code, status }) {
   console.error(`iamfetch proxy: ${status} ${code}: ${error?.message ?? error}`)
 }
 
-function invalid(message) {
-  return new IamFetchError('ERR_INVALID_OPTIONS', message)
-}
 
 /** The upstream: an http(s) origin, optionally with a base path; nothing else. */
 function upstreamBase(upstream) {
@@ -287,10 +284,10 @@ function upstreamBase(upstream) {
   try {
     url = new URL(String(upstream))
   } catch {
-    throw invalid('upstream must be an absolute http(s) URL, e.g. https://abc.lambda-url.eu-west-1.on.aws')
+    throw invalidOptions('upstream must be an absolute http(s) URL, e.g. https://abc.lambda-url.eu-west-1.on.aws')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('upstream must be an http(s) URL')
-  if (url.username || url.password || url.search || url.hash) throw invalid('upstream cannot carry credentials, a query or a fragment')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidOptions('upstream must be an http(s) URL')
+  if (url.username || url.password || url.search || url.hash) throw invalidOptions('upstream cannot carry credentials, a query or a fragment')
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') }
 }
 
@@ -313,9 +310,9 @@ function upstreamUrl({ origin, basePath }, requestUrl) {
 }
 
 function headerNameSet(names, option) {
-  if (!Array.isArray(names)) throw invalid(`${option} must be an array of header names`)
+  if (!Array.isArray(names)) throw invalidOptions(`${option} must be an array of header names`)
   return new Set(names.map((name) => {
-    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw invalid(`${option}: ${JSON.stringify(name)} is not a header name`)
+    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw invalidOptions(`${option}: ${JSON.stringify(name)} is not a header name`)
     return name.toLowerCase()
   }))
 }
@@ -326,9 +323,9 @@ function listedInConnection(headers) {
 }
 
 function corsConfig({ allowOrigins, allowHeaders, exposeHeaders, maxAge = 600, allowCredentials = false, ...rest }) {
-  if (Object.keys(rest).length) throw invalid(`unknown cors option(s): ${Object.keys(rest).join(', ')}`)
-  if (allowOrigins !== '*' && !Array.isArray(allowOrigins)) throw invalid("cors.allowOrigins must be '*' or an array of origins")
-  if (allowOrigins === '*' && allowCredentials) throw invalid("cors: allowCredentials cannot go with allowOrigins '*'")
+  if (Object.keys(rest).length) throw invalidOptions(`unknown cors option(s): ${Object.keys(rest).join(', ')}`)
+  if (allowOrigins !== '*' && !Array.isArray(allowOrigins)) throw invalidOptions("cors.allowOrigins must be '*' or an array of origins")
+  if (allowOrigins === '*' && allowCredentials) throw invalidOptions("cors: allowCredentials cannot go with allowOrigins '*'")
   return {
     origins: allowOrigins === '*' ? '*' : new Set(allowOrigins.map((o) => String(o).replace(/\/$/, '').toLowerCase())),
     allowHeaders: (allowHeaders ?? ['authorization', 'content-type', 'x-amz-content-sha256']).map((h) => h.toLowerCase()),

@@ -1,0 +1,105 @@
+// The one module that validates options and maps their public names (aws4fetch's
+// plus iamfetch's own) onto the spellings the core's enums read (src/sign.rs).
+import { IamFetchError } from './errors.js'
+
+/** The signing settings every signing API takes, in their public names. */
+export const SIGNING_OPTIONS = [
+  'service', 'region', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders',
+  'singleEncode', 'excludedHeaders', 'contentHashHeader', 'payloadHash', 'cache',
+]
+/** Credentials, as given or as a provider returns them (`expiration`, `identityId` ride along, unused here). */
+export const CREDENTIAL_OPTIONS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'expiration', 'identityId']
+
+/** aws4fetch's default lifetime of a presigned URL: one day. */
+const DEFAULT_EXPIRES_IN = 86_400
+
+/** Throws ERR_INVALID_OPTIONS naming every key of `options` that is not in `known`. */
+export function rejectUnknownOptions(options, known, where) {
+  if (options == null) return
+  if (typeof options !== 'object') throw invalidOptions(`${where} takes an options object`)
+  const unknown = Object.keys(options).filter((key) => !known.includes(key))
+  if (unknown.length) throw invalidOptions(`${where}: unknown option(s) ${unknown.join(', ')}`)
+}
+
+export function invalidOptions(message) {
+  return new IamFetchError('ERR_INVALID_OPTIONS', message)
+}
+
+/** Epoch milliseconds of a Date, a number, or aws4fetch's `YYYYMMDDTHHMMSSZ` string. */
+export function toEpochMs(datetime) {
+  if (datetime == null) return Date.now()
+  if (datetime instanceof Date) return datetime.getTime()
+  if (typeof datetime === 'number') return datetime
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(datetime))
+  if (!m) throw new IamFetchError('ERR_INVALID_DATETIME', 'datetime must be a Date, epoch milliseconds or YYYYMMDDTHHMMSSZ')
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])
+}
+
+/**
+ * The lines of one signing call, as src/wire.rs reads them. `payload` is the
+ * prepared body: its hash, or its bytes for the core to hash in the same call.
+ * @returns {string}
+ */
+export function signingCall({ method, url, headers, credentials, settings, payload, declaresHash, diagnostics }) {
+  const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(credentials)
+  const datetime = toEpochMs(settings.datetime)
+  if (!Number.isSafeInteger(datetime)) {
+    throw new IamFetchError('ERR_INVALID_DATETIME', 'datetime must be a whole number of epoch milliseconds between 1970 and 9999')
+  }
+  const expiresIn = settings.signQuery ? (settings.expiresIn ?? DEFAULT_EXPIRES_IN) : ''
+  if (settings.signQuery && !Number.isSafeInteger(expiresIn)) {
+    throw new IamFetchError('ERR_EXPIRES_RANGE', 'expiresIn must be a whole number of seconds in 1..604800')
+  }
+  const lines = [
+    method,
+    url,
+    accessKeyId,
+    secretAccessKey,
+    sessionToken ?? '',
+    text(settings.service, 'service'),
+    text(settings.region, 'region'),
+    String(datetime),
+    settings.signQuery ? 'query' : 'headers',
+    String(expiresIn),
+    settings.singleEncode ? 'single' : '',
+    settings.appendSessionToken ? 'appended' : 'signed',
+    settings.allHeaders ? 'all' : 'default',
+    excludedHeaders(settings.excludedHeaders),
+    contentHashHeader(settings.contentHashHeader, declaresHash),
+    payload.payloadHash ?? '',
+    diagnostics ? 'capture' : 'off',
+  ]
+  for (const [name, value] of headers) lines.push(name, value)
+  return lines.join('\n')
+}
+
+/** A line break in a credential would shift the call's lines: refused here. */
+function checkCredentials(credentials) {
+  const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
+  for (const [name, value] of [['accessKeyId', accessKeyId], ['secretAccessKey', secretAccessKey], ['sessionToken', sessionToken ?? '']]) {
+    // The value is never quoted: it may be a secret.
+    if (typeof value !== 'string') throw invalidOptions(`${name} must be a string`)
+    if (/[\r\n\0]/.test(value)) throw new IamFetchError('ERR_MISSING_CREDENTIALS', `${name} contains a line break or NUL`)
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined }
+}
+
+function text(value, name) {
+  if (value == null || value === '') return ''
+  if (typeof value !== 'string' || /[\r\n]/.test(value)) throw invalidOptions(`${name} must be a string such as ${name === 'region' ? 'us-east-1' : 'lambda'}`)
+  return value
+}
+
+function excludedHeaders(names = []) {
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || /[,\r\n]/.test(name))) {
+    throw invalidOptions('excludedHeaders must be an array of header names')
+  }
+  return names.map((name) => name.toLowerCase()).join(',')
+}
+
+/** Declared by the caller's own x-amz-content-sha256, the hash is sent and signed unless told otherwise. */
+function contentHashHeader(value, declaresHash) {
+  if (value === undefined) return declaresHash ? 'include' : ''
+  if (value !== 'include' && value !== 'omit') throw invalidOptions("contentHashHeader must be 'include' or 'omit'")
+  return value
+}
