@@ -141,3 +141,28 @@ fn signing_never_panics() {
     assert!(signed.get() >= 1000, "only {} of 20000 inputs reached a signature", signed.get());
     println!("{} of 20000 inputs signed, the rest rejected with an error", signed.get());
 }
+
+/// The flat form JS writes (src/wire.rs): any string, any body, never a panic,
+/// and every failure is an error code line.
+#[test]
+fn the_flat_boundary_never_panics() {
+    let field = prop_oneof![
+        Just(String::new()),
+        Just("headers".to_string()),
+        Just("query".to_string()),
+        Just("1795255810000".to_string()),
+        Just("https://abc.lambda-url.eu-west-1.on.aws/x?y=1".to_string()),
+        "[a-z0-9=&;,:/?% -]{0,12}",
+        any::<String>(),
+    ];
+    let call = proptest::collection::vec(field, 0..26).prop_map(|fields| fields.join("\n"));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 5_000, ..ProptestConfig::default() });
+    runner
+        .run(&(call, proptest::collection::vec(any::<u8>(), 0..64)), |(call, body)| {
+            let result = iamfetch::wire::write_result(iamfetch::wire::read_call(&call, &body).and_then(|c| c.sign()));
+            let first = result.split('\n').next().unwrap_or_default();
+            prop_assert!(first == "ok" || first.starts_with("ERR_"), "{first}");
+            Ok(())
+        })
+        .unwrap();
+}

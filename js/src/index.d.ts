@@ -94,7 +94,10 @@ export interface Credentials {
   sessionToken?: string
 }
 
-/** Signing settings, in aws4fetch's names plus iamfetch's own. */
+/**
+ * Signing settings, in aws4fetch's names plus iamfetch's own. Every API that
+ * takes them refuses a key it does not know with ERR_INVALID_OPTIONS naming it.
+ */
 export interface SigningOptions {
   /** Signing name (lambda, execute-api, s3, ...); read from AWS hosts when absent. */
   service?: string
@@ -118,6 +121,8 @@ export interface SigningOptions {
   payloadHash?: string
   /** Signing time: a Date, epoch ms or YYYYMMDDTHHMMSSZ. Defaults to now. */
   datetime?: Date | number | string
+  /** Accepted for aws4fetch compatibility and ignored: aws-sigv4 derives the signing key itself. */
+  cache?: Map<string, ArrayBuffer>
 }
 
 /** Loads the wasm core; needed before the synchronous APIs. */
@@ -162,22 +167,34 @@ export class AwsV4Signer {
     accessKeyId: string
     secretAccessKey: string
     sessionToken?: string
-    service?: string
-    region?: string
-    cache?: Map<string, ArrayBuffer>
-    datetime?: string
-    signQuery?: boolean
-    appendSessionToken?: boolean
-    allHeaders?: boolean
-    singleEncode?: boolean
-  })
+  } & SigningOptions)
   method: string
+  /** The URL; a presigned one once signed with signQuery. */
   url: URL
+  /** The request's headers; the signature's are set on it by sign(), as aws4fetch does. */
   headers: Headers
   body?: BodyInit | null
+  accessKeyId: string
+  /** Read from the host when not given, once signed. */
   service?: string
   region?: string
-  datetime: string
+  /** Accepted for aws4fetch compatibility and ignored: aws-sigv4 derives the signing key itself. */
+  cache: Map<string, ArrayBuffer>
+  /** As given, or now as YYYYMMDDTHHMMSSZ. */
+  datetime: string | number | Date
+  signQuery?: boolean
+  appendSessionToken?: boolean
+  allHeaders?: boolean
+  singleEncode?: boolean
+  /** aws4fetch's fields, set once signed: e.g. "content-type;host;x-amz-date". */
+  signedHeaders?: string
+  /** e.g. "20261121/us-east-1/lambda/aws4_request", once signed. */
+  credentialString?: string
+  /** Set once canonicalString() or stringToSign() has run (they load the diagnostics build); canonicalHeaders is a getter, so serializing the signer never shows the session token in it. */
+  encodedPath?: string
+  encodedSearch?: string
+  readonly canonicalHeaders?: string
+  /** Signs; the secret access key and session token stay private to the signer. */
   sign(): Promise<{ method: string; url: URL; headers: Headers; body?: BodyInit | null }>
   authHeader(): Promise<string>
   signature(): Promise<string>
@@ -254,7 +271,6 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
   credentials?: AwsCredentials | CredentialProvider
   /** How long before expiry credentials are refreshed (default 300000). */
   refreshMarginMs?: number
-  cache?: Map<string, ArrayBuffer>
   /** Retries of 429 and 5xx answers (default 10). */
   retries?: number
   /** First backoff delay in ms (default 50), doubled per attempt, with full jitter. */

@@ -34,8 +34,9 @@ export function toHeaders(headers) {
  * @returns {Promise<object>} the core's result: headers to add, url, signature, ...
  */
 export async function signParts({ method, url, headers, payload = {}, credentials, options = {}, diagnostics }) {
-  const target = wireUrl(url)
-  const pairs = [...toHeaders(headers)]
+  // Hot path: a URL or Headers the caller already normalized is not rebuilt.
+  const target = url instanceof URL && !url.hash && !options.signQuery ? url : wireUrl(url)
+  const pairs = [...(headers instanceof Headers ? headers : toHeaders(headers))]
   let settings = options
   if (options.signQuery) {
     // aws4fetch reads a presigned URL's lifetime from X-Amz-Expires in the URL.
@@ -109,6 +110,7 @@ const SIGNER_OPTIONS = ['method', 'url', 'headers', 'body', ...CREDENTIAL_OPTION
 export class AwsV4Signer {
   #credentials
   #settings
+  #canonicalHeaders
   #signing
   #diagnosing
   #preparing
@@ -179,17 +181,26 @@ export class AwsV4Signer {
       const lines = signed.canonicalRequest.split('\n')
       this.encodedPath = lines[1]
       this.encodedSearch = lines[2]
-      this.canonicalHeaders = lines.slice(3, lines.length - 3).join('\n')
+      this.#canonicalHeaders = lines.slice(3, lines.length - 3).join('\n')
     }
     return signed
   }
 
-  /** @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>} */
+  /** aws4fetch's field, as a getter: it holds the session token, so JSON.stringify(signer) must not see it. */
+  get canonicalHeaders() {
+    return this.#canonicalHeaders
+  }
+
+  /**
+   * As aws4fetch does, the signature's headers are set on `this.headers`, and
+   * a presigned URL replaces `this.url`; both are returned.
+   * @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>}
+   */
   async sign() {
     const signed = await this.#signed()
-    const headers = new Headers(this.headers)
-    for (const [name, value] of signed.headers) headers.set(name, value)
-    return { method: this.method, url: new URL(signed.url), headers, body: this.body }
+    for (const [name, value] of signed.headers) this.headers.set(name, value)
+    if (signed.url !== this.url.href) this.url = new URL(signed.url)
+    return { method: this.method, url: this.url, headers: this.headers, body: this.body }
   }
 
   async authHeader() {

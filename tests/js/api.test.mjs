@@ -213,3 +213,44 @@ test('AwsClient retries 5xx and 429 for idempotent methods only, re-signing each
   assert.equal((await client.fetch(url, { method: 'POST', body: 'x' })).status, 503)
   assert.equal(calls, 1)
 })
+
+test('an unknown option is ERR_INVALID_OPTIONS naming the key, in every API that takes options', async () => {
+  const proxy = await import(distEntry.replace(/index\.node\.js$/, 'proxy/index.node.js'))
+  const refusals = [
+    () => new AwsClient({ ...credentials, singleEncoding: true }),
+    () => new AwsV4Signer({ url: FUNCTION_URL, ...credentials, singleEncoding: true }),
+    () => signRequest({ url: FUNCTION_URL }, { ...credentials, singleEncoding: true }),
+    () => new AwsClient(credentials).sign(FUNCTION_URL, { aws: { singleEncoding: true } }),
+    () => new AwsClient(credentials).fetch(FUNCTION_URL, { aws: { singleEncoding: true } }),
+    () => proxy.createSigningProxy({ upstream: FUNCTION_URL, credentials, verify: false, singleEncoding: true }),
+    () => proxy.signCloudFrontOriginRequest({}, { credentials, singleEncoding: true }),
+  ]
+  for (const refuse of refusals) {
+    const error = await rejection((async () => refuse())())
+    assert.equal(error.code, 'ERR_INVALID_OPTIONS', `${refuse}: ${error.message}`)
+    assert.match(error.message, /singleEncoding/, String(refuse))
+    assertNoSecrets(`${error.message} ${JSON.stringify(error)}`)
+  }
+  // The fields a credentials provider returns ride along without complaint.
+  assert.ok(new AwsClient({ ...credentials, expiration: new Date(), identityId: 'us-east-1:x', service: 'lambda' }))
+})
+
+test("AwsV4Signer exposes aws4fetch's public fields once signed, the same values aws4fetch computes", async () => {
+  const options = { method: 'POST', url: `${FUNCTION_URL}/a%20b?z=1&a=2`, headers: { 'x-amz-meta-tag': 'v' }, body: '{}', ...credentials, datetime: '20261121T101010Z' }
+  const ours = new AwsV4Signer(options)
+  const theirs = new Aws4fetchSigner(options)
+  const signed = await ours.sign()
+  await theirs.sign()
+  assert.equal(ours.signedHeaders, theirs.signedHeaders)
+  assert.equal(ours.credentialString, theirs.credentialString)
+  assert.equal(ours.accessKeyId, credentials.accessKeyId)
+  assert.equal(signed.headers, ours.headers, 'as aws4fetch does, sign() sets the signature on the signer\'s own Headers')
+  assert.equal(signed.headers.get('authorization'), await theirs.authHeader())
+  assert.equal(ours.encodedPath, undefined, 'the canonical parts come from the diagnostics build, only when asked')
+  await ours.canonicalString()
+  assert.equal(ours.encodedPath, theirs.encodedPath)
+  assert.equal(ours.encodedSearch, theirs.encodedSearch)
+  assert.equal(ours.canonicalHeaders, theirs.canonicalHeaders)
+  assert.equal(await ours.signature(), await theirs.signature())
+  assertNoSecrets(JSON.stringify(ours))
+})

@@ -77,3 +77,32 @@ test('a header the CORS config does not allow: fetch fails, and explainFailure s
   assert.equal(result.cause, 'cors-or-network')
   assert.ok(result.evidence.some((line) => /AllowHeaders must list: .*x-amz-meta-note/.test(line) && line.includes('authorization')), result.evidence.join('\n'))
 })
+
+test('the default signing path never downloads the diagnostics build; canonicalString() fetches it once, on first use', async () => {
+  const context = await browser.newContext()
+  const fresh = await context.newPage()
+  const fetched = []
+  fresh.on('request', (request) => fetched.push(new URL(request.url()).pathname.split('/').pop()))
+  await fresh.goto(`${site.origin}/tests/browser/client.html`)
+  await fresh.waitForFunction(() => document.title === 'ready')
+  const signOnly = await fresh.evaluate(async ({ url, credentials, signing }) => {
+    const { AwsClient, AwsV4Signer, sha256Hex } = window.iamfetch
+    const request = await new AwsClient({ ...credentials, ...signing }).sign(url, { method: 'POST', body: '{"a":1}' })
+    const signer = new AwsV4Signer({ url, method: 'POST', body: 'x', ...credentials, ...signing })
+    await signer.sign()
+    return { authorization: request.headers.get('authorization'), hash: sha256Hex('abc'), signedHeaders: signer.signedHeaders }
+  }, { url: `${stack.endpoints.functionUrl}/lazy`, credentials: stack.ids.iamUsers['test-user'], signing: stack.signing.functionUrl })
+  assert.match(signOnly.authorization, /^AWS4-HMAC-SHA256 Credential=/)
+  assert.equal(signOnly.signedHeaders, 'host;x-amz-date')
+  assert.ok(fetched.includes('iamfetch_bg.wasm'), fetched.join(', '))
+  assert.deepEqual(fetched.filter((file) => file.startsWith('iamfetch_diag')), [], 'nothing of the diagnostics build before it is asked for')
+
+  const canonical = await fresh.evaluate(async ({ url, credentials, signing }) => {
+    const signer = new window.iamfetch.AwsV4Signer({ url, ...credentials, ...signing, datetime: '20261121T101010Z' })
+    return [await signer.canonicalString(), await new window.iamfetch.AwsV4Signer({ url, ...credentials, ...signing }).stringToSign()]
+  }, { url: `${stack.endpoints.functionUrl}/lazy`, credentials: stack.ids.iamUsers['test-user'], signing: stack.signing.functionUrl })
+  assert.match(canonical[0], /^GET\n\/lazy\n\nhost:[^\n]+\nx-amz-date:20261121T101010Z\n\nhost;x-amz-date\ne3b0c442/)
+  assert.match(canonical[1], /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n/)
+  assert.deepEqual(fetched.filter((file) => file.startsWith('iamfetch_diag')).sort(), ['iamfetch_diag.js', 'iamfetch_diag_bg.wasm'], 'fetched once, on first use')
+  await context.close()
+})
