@@ -1,11 +1,15 @@
 // The benchmark orchestrator, run by scripts/bench.sh: builds the browser and
-// workerd bundles, runs every measurement in Node, headless Chromium and workerd
-// in one go, and prints one table, which it also writes to BENCHMARKS.md.
+// workerd bundles, runs every measurement in Node, headless Chromium, Firefox,
+// WebKit and workerd in one go, and prints the targets and one table, which it
+// also writes to BENCHMARKS.md.
 //
-//   node bench/run.mjs [--quick] [--only sign,hash,cold,blob,start,proxy,size]
+//   node bench/run.mjs [--quick] [--only size,native,sign,hash,blob,start,proxy]
+//                      [--runtimes node,chromium,firefox,webkit,workerd]
+//   node bench/run.mjs --report-only    # re-render from bench/.out/results.json
 //
 // Environment: BENCH_NATIVE (path of the built bench_native example),
-// BENCH_TWIGGY (path of a `twiggy top` JSON report), BENCH_BUDGET_MS.
+// BENCH_TWIGGY_WASM (a wasm with names to give twiggy instead of finding the
+// cargo output that matches the shipped wasm), BENCH_BUDGET_MS.
 import { spawn, execFileSync } from 'node:child_process'
 import { gzipSync } from 'node:zlib'
 import { createServer } from 'node:http'
@@ -13,7 +17,7 @@ import { connect } from 'node:net'
 import { cpus, totalmem } from 'node:os'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as esbuild from 'esbuild'
@@ -22,32 +26,57 @@ import { BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
 const out = join(bench, '.out')
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'no-write': { type: 'boolean' }, 'report-only': { type: 'boolean' } } })
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean' }, only: { type: 'string' }, runtimes: { type: 'string' },
+    'no-write': { type: 'boolean' }, 'report-only': { type: 'boolean' },
+  },
+})
 const only = flags.only ? new Set(flags.only.split(',')) : null
 const want = (part) => !only || only.has(part)
+const RUNTIMES = ['node', 'chromium', 'firefox', 'webkit', 'workerd']
+const BROWSERS = ['chromium', 'firefox', 'webkit']
+const onlyRuntimes = flags.runtimes ? new Set(flags.runtimes.split(',')) : null
+for (const rt of onlyRuntimes ?? []) if (!RUNTIMES.includes(rt)) throw new Error(`unknown runtime ${rt}: one of ${RUNTIMES.join(', ')}`)
+const wantRt = (rt) => !onlyRuntimes || onlyRuntimes.has(rt)
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? (flags.quick ? 250 : 1000))
 const coldReps = flags.quick ? 1 : 3
 const startRuns = flags.quick ? 5 : 20
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`)
-const results = { sign: {}, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, size: null, native: null, notes: [] }
+const results = {
+  sign: {}, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, size: null, twiggy: null, native: null,
+  versions: {}, clocks: {}, notes: [],
+}
 
 // ---------------------------------------------------------------- bundles
-const WASM = join(root, 'js/dist/wasm/iamfetch_bg.wasm')
+const WASM_DIR = join(root, 'js/dist/wasm')
+/** The wasm every signature needs. */
+const WASM = join(WASM_DIR, 'iamfetch_bg.wasm')
+/** The diagnostics build, loaded only by canonicalString(), stringToSign(), signRequest() and explainFailure(). */
+const DIAG_WASM = join(WASM_DIR, 'iamfetch_diag_bg.wasm')
+/** Every .wasm the package ships, whichever path loads it. */
+const wasmFiles = () => readdirSync(WASM_DIR).filter((f) => f.endsWith('.wasm')).sort()
+const wasmModules = () => wasmFiles().map((f) => [`wasm/${f}`, 'wasm', `wasm/${f}`])
+const gzipLength = (bytes) => gzipSync(bytes, { level: 9 }).length
 
-// js/package.json declares "sideEffects": false, so a bundler that is handed
-// `import { AwsClient } from 'iamfetch'` drops the runtime entry's
-// setWasmLoader(...) call and the bundle fails at its first signature
-// ("loadBindings is not a function"). Until the package says otherwise, mark
-// the entry file (only it) as having side effects. measureSizes() checks both.
-const keepIamfetchEntry = {
-  name: 'keep-iamfetch-entry',
+/** scripts/build.sh starts with `rm -rf js/dist`: wait for a build in progress to finish. */
+async function waitForDist() {
+  const deadline = Date.now() + 10 * 60_000
+  let said = false
+  while (!existsSync(WASM) || !existsSync(join(root, 'js/dist/index.browser.js'))) {
+    if (Date.now() > deadline) throw new Error('js/dist is missing: run scripts/build.sh (scripts/bench.sh does)')
+    if (!said) { log('js/dist is missing (a build in progress?): waiting for it'); said = true }
+    await sleep(2000)
+  }
+  if (said) await sleep(3000)
+}
+
+// The workerd bundles keep each .wasm as an imported module, as Wrangler does;
+// whatever directory the package imports it from, it lands in the worker's wasm/.
+const wasmAsModule = {
+  name: 'wasm-as-module',
   setup(build) {
-    build.onResolve({ filter: /^iamfetch$/ }, async (args) => {
-      if (args.pluginData === 'inner') return undefined
-      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' })
-      if (r.errors.length) return { errors: r.errors }
-      return { path: r.path, namespace: r.namespace, external: r.external, sideEffects: true }
-    })
+    build.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: `./wasm/${basename(args.path)}`, external: true }))
   },
 }
 
@@ -55,16 +84,18 @@ async function buildBundles() {
   rmSync(out, { recursive: true, force: true })
   mkdirSync(join(out, 'browser/wasm'), { recursive: true })
   mkdirSync(join(out, 'workerd/wasm'), { recursive: true })
-  const common = { bundle: true, format: 'esm', logLevel: 'error', absWorkingDir: bench, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [keepIamfetchEntry] }
+  const common = { bundle: true, format: 'esm', logLevel: 'error', absWorkingDir: bench, define: { 'process.env.NODE_ENV': '"production"' } }
   await esbuild.build({ ...common, entryPoints: ['src/browser.mjs'], platform: 'browser', outfile: join(out, 'browser/bench.js') })
-  copyFileSync(WASM, join(out, 'browser/wasm/iamfetch_bg.wasm'))
   writeFileSync(join(out, 'browser/index.html'), '<!doctype html><meta charset="utf-8"><title>iamfetch bench</title><input type="file" id="blobfile"><script type="module" src="bench.js"></script>\n')
-  const workerd = { ...common, platform: 'browser', conditions: ['workerd', 'worker'], external: ['*.wasm', './lib-*.js'] }
+  const workerd = { ...common, platform: 'browser', conditions: ['workerd', 'worker'], external: ['./lib-*.js'], plugins: [wasmAsModule] }
   for (const [entry, file] of [['src/worker.mjs', 'worker.js'], ['src/cold-worker.mjs', 'cold-worker.js'], ['src/proxy-worker.mjs', 'proxy.js'],
     ['src/lib-iamfetch.mjs', 'lib-iamfetch.js'], ['src/lib-aws4fetch.mjs', 'lib-aws4fetch.js']]) {
     await esbuild.build({ ...workerd, entryPoints: [entry], outfile: join(out, 'workerd', file) })
   }
-  copyFileSync(WASM, join(out, 'workerd/wasm/iamfetch_bg.wasm'))
+  for (const f of wasmFiles()) {
+    copyFileSync(join(WASM_DIR, f), join(out, 'browser/wasm', f))
+    copyFileSync(join(WASM_DIR, f), join(out, 'workerd/wasm', f))
+  }
 }
 
 // ---------------------------------------------------------------- processes
@@ -153,11 +184,11 @@ async function startWorkerd(configFile, ports) {
   return { child, stop: async () => { child.kill('SIGTERM'); await exited } }
 }
 
-const benchModules = [['worker.js', 'esModule', 'worker.js'], ['wasm/iamfetch_bg.wasm', 'wasm', 'wasm/iamfetch_bg.wasm']]
+const benchModules = () => [['worker.js', 'esModule', 'worker.js'], ...wasmModules()]
 
 async function withBenchWorker(fn) {
   const port = await freePort()
-  const config = workerdConfig([{ name: 'bench', port, modules: benchModules }], join(out, 'workerd'))
+  const config = workerdConfig([{ name: 'bench', port, modules: benchModules() }], join(out, 'workerd'))
   const wd = await startWorkerd(config, [port])
   try {
     return await fn(async (path) => {
@@ -171,7 +202,7 @@ async function withBenchWorker(fn) {
   }
 }
 
-// ---------------------------------------------------------------- chromium
+// ---------------------------------------------------------------- browsers
 const CONTENT_TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' }
 
 async function startStaticServer(dir) {
@@ -181,7 +212,7 @@ async function startStaticServer(dir) {
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
-      // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
+      // Cross-origin isolation gives a finer performance.now() where the browser allows it.
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-embedder-policy': 'require-corp',
       'cross-origin-resource-policy': 'same-origin',
@@ -192,31 +223,180 @@ async function startStaticServer(dir) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) }
 }
 
-async function withChromium(fn) {
+const waitReady = 'window.benchReady === true'
+
+// Each launcher returns { version, open(url, { ready }), renderers?, close }; open()
+// gives { call(mode, ...args), close, page? }, where call runs window.bench[mode]
+// in the page and returns its result.
+async function launchChromium() {
   const { chromium } = await import('playwright-core')
-  const server = await startStaticServer(join(out, 'browser'))
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   })
-  results.chromiumVersion = browser.version()
   const cdp = await browser.newBrowserCDPSession()
-  const page = async () => {
-    const context = await browser.newContext()
-    const p = await context.newPage()
-    p.on('pageerror', (e) => log('page error:', e.message))
-    await p.goto(server.url + 'index.html')
-    await p.waitForFunction('window.benchReady === true', null, { timeout: 30_000 })
-    return { page: p, close: () => context.close() }
+  return {
+    version: `Chromium ${browser.version()}`,
+    async open(url, { ready = true } = {}) {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      page.on('pageerror', (e) => log('chromium page error:', e.message))
+      await page.goto(url)
+      if (ready) await page.waitForFunction(waitReady, null, { timeout: 30_000 })
+      return {
+        page,
+        call: async (mode, ...args) => JSON.parse(await page.evaluate(([m, a]) => window.benchCall(m, a), [mode, args])),
+        close: () => context.close(),
+      }
+    },
+    renderers: async () => (await cdp.send('SystemInfo.getProcessInfo')).processInfo.filter((p) => p.type === 'renderer').map((p) => p.id),
+    close: () => browser.close(),
   }
-  const renderers = async () => (await cdp.send('SystemInfo.getProcessInfo')).processInfo.filter((p) => p.type === 'renderer').map((p) => p.id)
+}
+
+// Firefox over WebDriver BiDi (puppeteer-core drives it directly: no geckodriver).
+async function launchFirefox() {
+  const { default: puppeteer } = await import('puppeteer-core')
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocolTimeout: 900_000 })
+  return {
+    version: `Firefox ${(await browser.version()).replace(/^firefox\//, '')}`,
+    async open(url, { ready = true } = {}) {
+      const page = await browser.newPage()
+      page.on('pageerror', (e) => log('firefox page error:', e.message))
+      await page.goto(url)
+      if (ready) await page.waitForFunction(waitReady, { timeout: 30_000 })
+      return {
+        page,
+        call: async (mode, ...args) => JSON.parse(await page.evaluate((m, a) => window.benchCall(m, a), mode, args)),
+        close: () => page.close(),
+      }
+    },
+    close: () => browser.close(),
+  }
+}
+
+function miniBrowserPath() {
+  const usual = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+  if (existsSync(usual)) return usual
+  const listed = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0']).toString().split('\n').find((l) => l.endsWith('/MiniBrowser'))
+  if (!listed) throw new Error('MiniBrowser not found (apt-get install webkit2gtk-driver)')
+  return listed
+}
+
+/** A virtual display for WebKit: Xvfb picks a free display number and reports it on fd 3 once it is ready. */
+async function startXvfb() {
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  xvfb.stderr.on('data', (d) => { stderr += d })
+  const exited = new Promise((r) => xvfb.once('exit', r))
+  const stop = async () => { xvfb.kill('SIGTERM'); await Promise.race([exited, sleep(5000)]) }
   try {
-    return await fn({ page, renderers })
+    const display = await new Promise((resolvePromise, reject) => {
+      let text = ''
+      xvfb.stdio[3].on('data', (d) => {
+        text += d
+        if (text.includes('\n')) resolvePromise(`:${text.trim()}`)
+      })
+      exited.then((code) => reject(new Error(`Xvfb exited ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`)))
+      setTimeout(() => reject(new Error('Xvfb did not start within 15 s')), 15_000)
+    })
+    return { display, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+// WebKitGTK's MiniBrowser (JavaScriptCore, Safari's engine) through WebKitWebDriver,
+// on a virtual display (Xvfb). The driver runs in its own process group, so that
+// the browser processes it starts stop with it.
+async function launchWebKit() {
+  const { Builder } = await import('selenium-webdriver')
+  const binary = miniBrowserPath()
+  const xvfb = await startXvfb()
+  const port = await freePort()
+  const driverProcess = spawn('/usr/bin/WebKitWebDriver', [`--port=${port}`],
+    { detached: true, env: { ...process.env, DISPLAY: xvfb.display }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  driverProcess.stderr.on('data', (d) => { stderr += d })
+  const exited = new Promise((r) => driverProcess.once('exit', r))
+  const stopDriver = async () => {
+    try { process.kill(-driverProcess.pid, 'SIGTERM') } catch {}
+    await Promise.race([exited, sleep(5000)])
+    await xvfb.stop()
+  }
+  let driver
+  try {
+    await Promise.race([waitForPort(port, 30_000), exited.then(() => { throw new Error(`WebKitWebDriver exited: ${stderr.slice(-300)}`) })])
+    driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary, args: ['--automation'] },
+    }).build()
+    // WebDriver awaits the promise a script returns, up to the script timeout.
+    await driver.manage().setTimeouts({ script: 900_000, pageLoad: 60_000 })
+  } catch (error) {
+    await driver?.quit().catch(() => {})
+    await stopDriver()
+    throw error
+  }
+  const caps = await driver.getCapabilities()
+  return {
+    version: `WebKitGTK ${caps.get('browserVersion') ?? '?'} (MiniBrowser)`,
+    async open(url, { ready = true } = {}) {
+      // One window: each open() navigates it afresh.
+      await driver.get(url)
+      if (ready) await driver.wait(() => driver.executeScript(`return ${waitReady}`), 30_000)
+      return {
+        call: async (mode, ...args) => JSON.parse(await driver.executeScript('return window.benchCall(arguments[0], arguments[1])', mode, args)),
+        close: () => driver.get('about:blank'),
+      }
+    },
+    close: async () => {
+      await driver.quit().catch(() => {})
+      await stopDriver()
+    },
+  }
+}
+
+const LAUNCHERS = { chromium: launchChromium, firefox: launchFirefox, webkit: launchWebKit }
+
+/**
+ * Serves .out/browser, starts one browser and hands `fn` { open(path, opts), renderers }.
+ * A browser that cannot start or run is left out with a note (Chromium, which
+ * the size checks need, fails the run).
+ */
+async function withBrowser(name, fn) {
+  const server = await startStaticServer(join(out, 'browser'))
+  let browser
+  try {
+    browser = await LAUNCHERS[name]()
+    results.versions[name] = browser.version
+    return await fn({ open: (path = 'index.html', opts) => browser.open(server.url + path, opts), renderers: browser.renderers })
+  } catch (error) {
+    if (name === 'chromium') throw error
+    const message = String(error?.message ?? error).split('\n')[0].slice(0, 200)
+    log(`${name} failed: ${message}`)
+    results.notes.push(`${name}: a measurement failed and is missing (${message}).`)
+    return undefined
   } finally {
-    await browser.close()
+    await browser?.close().catch(() => {})
     await server.close()
+  }
+}
+
+/** Runs window.bench[mode](...args) in a fresh page of each wanted browser, in turn. */
+async function inBrowsers(what, mode, args, store) {
+  for (const name of BROWSERS) {
+    if (!wantRt(name)) continue
+    log(`${what}: ${name}`)
+    await withBrowser(name, async ({ open }) => {
+      const p = await open()
+      results.clocks[name] ??= await p.call('clock')
+      store(name, await p.call(mode, ...args))
+      await p.close()
+    })
   }
 }
 
@@ -239,62 +419,66 @@ function cpuMs(pid) {
 
 // ---------------------------------------------------------------- measurements
 async function measureSigning() {
-  log('signing latency: Node')
-  results.sign.node = await node(['src/node.mjs', 'sign'], { env: { BENCH_BUDGET_MS: budgetMs } })
-  log('signing latency: Chromium')
-  await withChromium(async ({ page }) => {
-    const { page: p, close } = await page()
-    results.chromiumClock = await p.evaluate(() => window.bench.clock())
-    results.sign.chromium = await p.evaluate((b) => window.bench.sign(b), budgetMs)
-    await close()
-  })
-  log('signing latency: workerd')
-  await withBenchWorker(async (get) => {
-    results.workerdClock = await get('/clock')
-    results.sign.workerd = await get(`/sign?budget=${budgetMs}`)
-  })
+  if (wantRt('node')) {
+    log('signing latency: Node')
+    results.sign.node = await node(['src/node.mjs', 'sign'], { env: { BENCH_BUDGET_MS: budgetMs } })
+  }
+  await inBrowsers('signing latency', 'sign', [budgetMs], (name, r) => { results.sign[name] = r })
+  if (wantRt('workerd')) {
+    log('signing latency: workerd')
+    await withBenchWorker(async (get) => {
+      results.clocks.workerd = await get('/clock')
+      results.sign.workerd = await get(`/sign?budget=${budgetMs}`)
+    })
+  }
 }
 
 async function measureHashWarm() {
-  log('hashing, warm: Node')
-  results.hashWarm.node = await node(['src/node.mjs', 'hash-warm'], { env: { BENCH_BUDGET_MS: budgetMs } })
-  log('hashing, warm: Chromium')
-  await withChromium(async ({ page }) => {
-    const { page: p, close } = await page()
-    results.hashWarm.chromium = await p.evaluate((b) => window.bench.hashWarm(b), budgetMs)
-    await close()
-  })
-  log('hashing, warm: workerd')
-  await withBenchWorker(async (get) => { results.hashWarm.workerd = await get(`/hash-warm?budget=${budgetMs}`) })
+  if (wantRt('node')) {
+    log('hashing, warm: Node')
+    results.hashWarm.node = await node(['src/node.mjs', 'hash-warm'], { env: { BENCH_BUDGET_MS: budgetMs } })
+  }
+  await inBrowsers('hashing, warm', 'hashWarm', [budgetMs], (name, r) => { results.hashWarm[name] = r })
+  if (wantRt('workerd')) {
+    log('hashing, warm: workerd')
+    await withBenchWorker(async (get) => { results.hashWarm.workerd = await get(`/hash-warm?budget=${budgetMs}`) })
+  }
 }
 
 const HASH_IMPLS = ['iamfetch sha256Hex', 'iamfetch Sha256, 64 KiB chunks', 'iamfetch AwsClient.sign (POST body)', 'crypto.subtle.digest', 'hash-wasm createSHA256']
 
 async function measureHashCold() {
-  // Each cold number is the first call in a fresh process, browser context or workerd process.
+  // Each cold number is the first call in a fresh process, browser context or
+  // workerd process. Node, Chromium and workerd only: the warm numbers are the targets'.
   const jobs = []
   for (let rep = 0; rep < coldReps; rep++) for (const size of HASH_SIZES) for (const impl of HASH_IMPLS) jobs.push({ impl, size: size.name })
   const record = (rt, job, ms) => {
     const slot = ((results.hashCold[rt] ??= {})[job.size] ??= {})
     ;(slot[job.impl] ??= []).push(ms)
   }
-  log(`hashing, cold: Node (${jobs.length} fresh processes)`)
-  for (const job of jobs) record('node', job, (await node(['src/node.mjs', 'hash-cold', job.impl, job.size])).ms)
-  log(`hashing, cold: Chromium (${jobs.length} fresh contexts)`)
-  await withChromium(async ({ page }) => {
-    for (const job of jobs) {
-      const { page: p, close } = await page()
-      record('chromium', job, (await p.evaluate(([i, s]) => window.bench.hashCold(i, s), [job.impl, job.size])).ms)
-      await close()
-    }
-  })
-  log(`hashing, cold: workerd (${jobs.length} fresh processes)`)
-  for (const job of jobs) {
-    await withBenchWorker(async (get) => {
-      const r = await get(`/hash-cold?impl=${encodeURIComponent(job.impl)}&size=${job.size}`)
-      if (r.error) results.hashColdErrors = { ...results.hashColdErrors, [job.impl]: r.error }
-      else record('workerd', job, r.ms)
+  if (wantRt('node')) {
+    log(`hashing, cold: Node (${jobs.length} fresh processes)`)
+    for (const job of jobs) record('node', job, (await node(['src/node.mjs', 'hash-cold', job.impl, job.size])).ms)
+  }
+  if (wantRt('chromium')) {
+    log(`hashing, cold: Chromium (${jobs.length} fresh contexts)`)
+    await withBrowser('chromium', async ({ open }) => {
+      for (const job of jobs) {
+        const p = await open()
+        record('chromium', job, (await p.call('hashCold', job.impl, job.size)).ms)
+        await p.close()
+      }
     })
+  }
+  if (wantRt('workerd')) {
+    log(`hashing, cold: workerd (${jobs.length} fresh processes)`)
+    for (const job of jobs) {
+      await withBenchWorker(async (get) => {
+        const r = await get(`/hash-cold?impl=${encodeURIComponent(job.impl)}&size=${job.size}`)
+        if (r.error) results.hashColdErrors = { ...results.hashColdErrors, [job.impl]: r.error }
+        else record('workerd', job, r.ms)
+      })
+    }
   }
 }
 
@@ -312,7 +496,7 @@ async function measureBlob() {
     for (let i = 0; i < mib; i++) writeSync(fd, part)
     closeSync(fd)
   }
-  for (const impl of BLOB_IMPLS) {
+  for (const impl of wantRt('node') ? BLOB_IMPLS : []) {
     log(`${mib} MiB Blob, Node: ${impl}`)
     try {
       results.blob[`node:${impl}`] = await node(['--expose-gc', 'src/node.mjs', 'blob', impl, BLOB_FILE], { timeoutMs: 180_000 })
@@ -320,10 +504,11 @@ async function measureBlob() {
       results.blob[`node:${impl}`] = { error: error.message.slice(0, 200) }
     }
   }
-  await withChromium(async ({ page, renderers }) => {
+  if (!wantRt('chromium')) return rmSync(BLOB_FILE, { force: true })
+  await withBrowser('chromium', async ({ open, renderers }) => {
     for (const impl of BLOB_IMPLS) {
       log(`${mib} MiB Blob, Chromium: ${impl}`)
-      const { page: p, close } = await page()
+      const { page: p, close } = await open()
       try {
         await p.setInputFiles('#blobfile', BLOB_FILE)
         await p.evaluate(() => window.bench.pickFile())
@@ -344,22 +529,22 @@ async function measureBlob() {
 
 async function measureColdStart() {
   const variants = [['iamfetch'], ['aws4fetch'], ['smithy'], ['iamfetch', 'preload'], ['aws4fetch', 'preload']]
-  log(`cold start: Node (${startRuns} fresh processes per library, interleaved)`)
-  for (let i = 0; i < startRuns; i++) {
+  if (wantRt('node')) log(`cold start: Node (${startRuns} fresh processes per library, interleaved)`)
+  for (let i = 0; i < (wantRt('node') ? startRuns : 0); i++) {
     for (const v of variants) {
       const r = await node(['src/cold-node.mjs', ...v])
       ;(results.start[`node:${v.join(':')}`] ??= []).push(r)
     }
   }
-  log(`cold start: workerd (${startRuns} fresh processes per variant, interleaved)`)
+  if (wantRt('workerd')) log(`cold start: workerd (${startRuns} fresh processes per variant, interleaved)`)
   const dir = join(out, 'workerd')
-  for (let i = 0; i < startRuns; i++) {
+  for (let i = 0; i < (wantRt('workerd') ? startRuns : 0); i++) {
     for (const lib of ['noop', 'iamfetch', 'aws4fetch']) {
       const port = await freePort()
       const config = workerdConfig([{
         name: 'cold', port,
         modules: [['cold-worker.js', 'esModule', 'cold-worker.js'], ['lib-iamfetch.js', 'esModule', 'lib-iamfetch.js'],
-          ['lib-aws4fetch.js', 'esModule', 'lib-aws4fetch.js'], ['wasm/iamfetch_bg.wasm', 'wasm', 'wasm/iamfetch_bg.wasm']],
+          ['lib-aws4fetch.js', 'esModule', 'lib-aws4fetch.js'], ...wasmModules()],
       }], dir)
       const wd = await startWorkerd(config, [port])
       try {
@@ -387,15 +572,16 @@ async function measureProxy() {
   const dir = mkdtempSync(join(tmpdir(), 'iamfetch-bench-proxy-'))
   try {
     for (const f of ['proxy.js', 'wasm']) execFileSync('cp', ['-r', join(out, 'workerd', f), dir])
-    const [signPort, passPort] = [await freePort(), await freePort()]
-    const modules = [['proxy.js', 'esModule', 'proxy.js'], ['wasm/iamfetch_bg.wasm', 'wasm', 'wasm/iamfetch_bg.wasm']]
+    const [proxyPort, signPort, passPort] = [await freePort(), await freePort(), await freePort()]
+    const modules = [['proxy.js', 'esModule', 'proxy.js'], ...wasmModules()]
     const env = (mode) => [['MODE', mode], ['UPSTREAM', info.echo], ['SERVICE', info.signing.service], ['REGION', info.signing.region],
       ['AWS_ACCESS_KEY_ID', info.credentials.accessKeyId], ['AWS_SECRET_ACCESS_KEY', info.credentials.secretAccessKey]]
     const config = workerdConfig([
+      { name: 'iamproxy', port: proxyPort, modules, bindings: env('proxy'), outbound: true },
       { name: 'signproxy', port: signPort, modules, bindings: env('sign'), outbound: true },
       { name: 'passproxy', port: passPort, modules, bindings: env('pass'), outbound: true },
     ], dir)
-    const wd = await startWorkerd(config, [signPort, passPort])
+    const wd = await startWorkerd(config, [proxyPort, signPort, passPort])
     try {
       const { AwsClient } = await import('iamfetch')
       const client = new AwsClient({ ...info.credentials, ...info.signing, retries: 0 })
@@ -408,7 +594,8 @@ async function measureProxy() {
           const signed = await client.sign(info.echo + path, { method: 'POST', headers, body })
           return fetch(`http://127.0.0.1:${passPort}${path}`, { method: 'POST', headers: signed.headers, body })
         },
-        'via workerd, worker signs with AwsClient': () => fetch(`http://127.0.0.1:${signPort}${path}`, { method: 'POST', headers, body }),
+        'via workerd, iamfetch/proxy createSigningProxy signs': () => fetch(`http://127.0.0.1:${proxyPort}${path}`, { method: 'POST', headers, body }),
+        'via workerd, a minimal worker signs with AwsClient': () => fetch(`http://127.0.0.1:${signPort}${path}`, { method: 'POST', headers, body }),
       }
       const stats = Object.fromEntries(Object.keys(variants).map((k) => [k, { lat: [], cpu: 0, n: 0, bad: 0 }]))
       const once = async (fn, s) => {
@@ -449,68 +636,245 @@ async function measureProxy() {
   }
 }
 
+// ---------------------------------------------------------------- sizes
+const SIZE_ENTRIES = [
+  { key: 'iam-signer', label: 'iamfetch: AwsV4Signer (signer alone)', code: "export { AwsV4Signer } from 'iamfetch'", check: 'signer' },
+  { key: 'iam-cognito', label: 'iamfetch: AwsClient + fromCognitoIdentityPool', code: "export { AwsClient, fromCognitoIdentityPool } from 'iamfetch'", check: 'client' },
+  { key: 'a4f-signer', label: 'aws4fetch: AwsV4Signer', code: "export { AwsV4Signer } from 'aws4fetch'", check: 'signer' },
+  { key: 'a4f-client', label: 'aws4fetch: AwsClient (it has no credential provider)', code: "export { AwsClient } from 'aws4fetch'", check: 'client' },
+  { key: 'sdk-signer', label: 'AWS SDK v3: SignatureV4 + sha256-js', code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk' },
+  {
+    key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
+    code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
+  },
+]
+
+// Runs in the page: imports one measured bundle and signs with it as an app
+// would (the client: a 1 KB JSON POST with a session token). `diag` then asks
+// the signer for its canonical request, which only the diagnostics build knows.
+async function checkBundle([key, check, step]) {
+  try {
+    const m = await import(`./${key}.js`)
+    const creds = { accessKeyId: 'AKIDBENCHMARKEXAMPLE', secretAccessKey: 'bench/secret/not-a-real-key', sessionToken: 'FwoGZXIvYXdzEXAMPLE'.repeat(50) }
+    const host = 'abcdefghij.lambda-url.us-east-1.on.aws'
+    const url = `https://${host}/x`
+    const body = `{"items":"${'x'.repeat(1012)}"}`
+    if (step === 'diag') {
+      const text = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).canonicalString()
+      return (typeof text === 'string' && text.startsWith('POST\n')) || `canonicalString() gave ${String(text).slice(0, 40)}`
+    }
+    if (check === 'signer') return (await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).sign()).headers.has('authorization') || 'no authorization'
+    if (check === 'client') {
+      if (key.startsWith('iam') && typeof m.fromCognitoIdentityPool !== 'function') return 'fromCognitoIdentityPool missing'
+      const signed = await new m.AwsClient({ ...creds, service: 'lambda', region: 'us-east-1' }).sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      return signed.headers.has('authorization') || 'no authorization'
+    }
+    const signed = await new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
+      .sign({ method: 'POST', protocol: 'https:', hostname: host, path: '/x', query: {}, headers: { host, 'content-type': 'application/json' }, body })
+    return 'authorization' in signed.headers || 'no authorization'
+  } catch (error) {
+    return String(error?.message ?? error).slice(0, 120)
+  }
+}
+
 async function measureSizes() {
-  log('bundle sizes (esbuild --bundle --minify --format=esm, gzip -9), each checked in Chromium')
-  const iam = await import('iamfetch')
-  const hasCognito = typeof iam.fromCognitoIdentityPool === 'function'
-  const wasmGzip = gzipSync(readFileSync(WASM), { level: 9 }).length
-  const entries = [
-    { key: 'iam-signer', label: 'iamfetch: AwsV4Signer (signer alone)', code: "export { AwsV4Signer } from 'iamfetch'", wasm: true, check: 'signer' },
-    hasCognito
-      ? { key: 'iam-cognito', label: 'iamfetch: AwsClient + fromCognitoIdentityPool', code: "export { AwsClient, fromCognitoIdentityPool } from 'iamfetch'", wasm: true, check: 'client' }
-      : { key: 'iam-cognito', label: 'iamfetch: AwsClient (fromCognitoIdentityPool not exported yet)', code: "export { AwsClient } from 'iamfetch'", wasm: true, pending: true, check: 'client' },
-    { key: 'a4f-signer', label: 'aws4fetch: AwsV4Signer', code: "export { AwsV4Signer } from 'aws4fetch'", check: 'signer' },
-    { key: 'a4f-client', label: 'aws4fetch: AwsClient (it has no credential provider)', code: "export { AwsClient } from 'aws4fetch'", check: 'client' },
-    { key: 'sdk-signer', label: 'AWS SDK v3: SignatureV4 + sha256-js', code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk' },
-    {
-      key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
-      code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
-    },
-    // What a bundler makes of iamfetch as published today (see keepIamfetchEntry): checked, not listed.
-    { key: 'iam-signer-plain', code: "export { AwsV4Signer } from 'iamfetch'", wasm: true, check: 'signer', plain: true },
-  ]
+  log('bundle sizes (esbuild --bundle --minify, esm, browser; gzip -9), each loaded and checked in Chromium')
   const dir = join(out, 'browser/size')
   mkdirSync(join(dir, 'wasm'), { recursive: true })
-  copyFileSync(WASM, join(dir, 'wasm/iamfetch_bg.wasm'))
-  results.size = {}
-  for (const e of entries) {
+  for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(dir, 'wasm', f))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>sizes</title>\n')
+  const wasmGzip = Object.fromEntries(wasmFiles().map((f) => [f, gzipLength(readFileSync(join(WASM_DIR, f)))]))
+  results.size = { bundles: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])) }
+  for (const e of SIZE_ENTRIES) {
+    // What a user's bundler makes of it: no plugins, no splitting (a dynamic
+    // import() of the diagnostics glue is inlined, and counts as JS).
     const r = await esbuild.build({
       stdin: { contents: e.code, resolveDir: bench, loader: 'js' }, bundle: true, minify: true, format: 'esm',
       platform: 'browser', write: false, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
-      plugins: e.plain ? [] : [keepIamfetchEntry],
     })
+    if (r.outputFiles.length !== 1) throw new Error(`${e.key}: esbuild wrote ${r.outputFiles.length} files`)
     const js = r.outputFiles[0].contents
     writeFileSync(join(dir, `${e.key}.js`), js)
-    const jsGzip = gzipSync(js, { level: 9 }).length
-    results.size[e.key] = { label: e.label, pending: !!e.pending, jsRaw: js.length, jsGzip, wasmGzip: e.wasm ? wasmGzip : 0, total: jsGzip + (e.wasm ? wasmGzip : 0), check: e.check }
+    results.size.bundles[e.key] = { label: e.label, check: e.check, jsRaw: js.length, jsGzip: gzipLength(js) }
   }
-  results.size.wasmRaw = statSync(WASM).size
-  // Each bundle must sign a request in the browser, or its size means nothing.
-  await withChromium(async ({ page }) => {
-    const { page: p, close } = await page()
-    for (const [key, s] of Object.entries(results.size)) {
-      if (!s.check) continue
-      s.works = await p.evaluate(async ([key, check]) => {
-        try {
-          const m = await import(`./size/${key}.js`)
-          const creds = { accessKeyId: 'AKIDBENCHMARKEXAMPLE', secretAccessKey: 'bench/secret/not-a-real-key' }
-          const url = 'https://abcdefghij.lambda-url.us-east-1.on.aws/x'
-          if (check === 'signer') return (await new m.AwsV4Signer({ url, ...creds, service: 'lambda', region: 'us-east-1' }).sign()).headers.has('authorization') || 'no authorization'
-          if (check === 'client') return (await new m.AwsClient({ ...creds, service: 'lambda', region: 'us-east-1' }).sign(url)).headers.has('authorization') || 'no authorization'
-          const signed = await new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
-            .sign({ method: 'GET', protocol: 'https:', hostname: 'abcdefghij.lambda-url.us-east-1.on.aws', path: '/x', query: {}, headers: { host: 'abcdefghij.lambda-url.us-east-1.on.aws' } })
-          return 'authorization' in signed.headers || 'no authorization'
-        } catch (error) {
-          return String(error?.message ?? error).slice(0, 120)
-        }
-      }, [key, s.check])
+  // Each bundle must sign a request in a fresh page, or its size means nothing;
+  // the .wasm files the page fetches meanwhile are the ones the default path loads.
+  await withBrowser('chromium', async ({ open }) => {
+    for (const [key, s] of Object.entries(results.size.bundles)) {
+      const p = await open('size/index.html', { ready: false })
+      const fetched = []
+      p.page.on('request', (req) => {
+        const path = new URL(req.url()).pathname
+        if (path.endsWith('.wasm')) fetched.push(basename(path))
+      })
+      s.works = await p.page.evaluate(checkBundle, [key, s.check, 'sign'])
+      s.wasmLoaded = [...new Set(fetched)]
+      if (key === 'iam-signer' && existsSync(DIAG_WASM)) {
+        const before = new Set(fetched)
+        const works = await p.page.evaluate(checkBundle, [key, s.check, 'diag'])
+        results.size.diagProbe = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)) }
+      }
+      await p.close()
+      // A broken bundle loads nothing: count the default wasm rather than none.
+      s.wasmCounted = s.wasmLoaded.length || !key.startsWith('iam') ? s.wasmLoaded : ['iamfetch_bg.wasm']
+      s.wasmGzip = s.wasmCounted.reduce((sum, f) => sum + (wasmGzip[f] ?? 0), 0)
+      s.total = s.jsGzip + s.wasmGzip
     }
-    await close()
   })
-  const plain = results.size['iam-signer-plain']
-  if (plain.works !== true) {
-    results.notes.push(`A plain esbuild bundle of \`import { AwsV4Signer } from 'iamfetch'\` does not work (\`${plain.works}\`): js/package.json's \`"sideEffects": false\` lets the bundler drop the runtime entry's \`setWasmLoader(...)\` call. The sizes above mark only that entry file as side-effectful (bench/run.mjs, keepIamfetchEntry); the plain bundle is ${kib(plain.total)}.`)
+}
+
+// ---------------------------------------------------------------- twiggy
+/** Export names of a wasm binary, read from its export section. */
+function wasmExports(bytes) {
+  let pos = 8
+  const leb = () => {
+    let value = 0
+    let shift = 0
+    for (;;) {
+      const b = bytes[pos++]
+      value += (b & 0x7f) * 2 ** shift
+      shift += 7
+      if (b < 0x80) return value
+    }
   }
+  while (pos < bytes.length) {
+    const id = bytes[pos++]
+    const size = leb()
+    const end = pos + size
+    if (id === 7) {
+      const names = []
+      for (let n = leb(); n > 0; n--) {
+        const len = leb()
+        names.push(Buffer.from(bytes.subarray(pos, pos + len)).toString('utf8'))
+        pos += len + 1
+        leb()
+      }
+      return names
+    }
+    pos = end
+  }
+  return []
+}
+
+/**
+ * The API a wasm exports, without wasm-bindgen's own plumbing (`__wbindgen_*`,
+ * `__wbg_*`, ...) and without the hash suffix the macro gives each export
+ * before wasm-bindgen (the CLI) renames it.
+ */
+const apiExports = (file) => [...new Set(wasmExports(readFileSync(file)).map((n) => n.replace(/_[0-9a-f]{16}$/, '')))]
+  .filter((n) => !n.startsWith('__') && n !== 'memory').sort().join(',')
+
+function which(cmd) {
+  try { return execFileSync('sh', ['-c', `command -v ${cmd}`]).toString().trim() || null } catch { return null }
+}
+
+/**
+ * twiggy on the cargo build behind the shipped default wasm, with its names
+ * kept: a wasm32 cargo output under target/ whose exports are the shipped
+ * iamfetch_bg.wasm's (the diagnostics build exports more), through wasm-bindgen
+ * and `wasm-opt -Oz -g`.
+ */
+async function measureTwiggy() {
+  const tools = { twiggy: which('twiggy'), 'wasm-bindgen': which('wasm-bindgen'), 'wasm-opt': [join(root, 'node_modules/.bin/wasm-opt')].find(existsSync) }
+  const missing = Object.entries(tools).filter(([, p]) => !p).map(([n]) => n)
+  if (missing.length) { results.notes.push(`twiggy: not run, ${missing.join(' and ')} missing (scripts/bench.sh installs twiggy; scripts/build.sh the others).`); return }
+  log('what takes the wasm\'s bytes: twiggy')
+  const shipped = apiExports(WASM)
+  let candidates
+  if (process.env.BENCH_TWIGGY_WASM) candidates = [resolve(process.env.BENCH_TWIGGY_WASM)]
+  else {
+    const found = execFileSync('find', [join(root, 'target'), '-name', '*.wasm', '-path', '*/wasm32*', '-not', '-path', '*/deps/*', '-not', '-path', '*/bench-twiggy/*'])
+      .toString().split('\n').filter(Boolean)
+      // <target dir>/<wasm32 triple>/<profile>/<crate>.wasm, as cargo writes them.
+      .filter((f) => basename(dirname(dirname(f))).startsWith('wasm32'))
+    candidates = found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+  }
+  if (!candidates.length) { results.notes.push('twiggy: not run, no wasm32 cargo output under target/.'); return }
+  // Several may match (an experiment's build, a stale one): the build script's
+  // default build first, then the newest built before the shipped file.
+  const matching = candidates.filter((f) => apiExports(f) === shipped)
+  const shippedAt = statSync(WASM).mtimeMs
+  const input = matching.find((f) => f.includes('/wasm-default/')) ?? matching.find((f) => statSync(f).mtimeMs <= shippedAt) ?? matching[0]
+  const chosen = input ?? candidates[0]
+  if (!input) results.notes.push(`twiggy: no cargo output under target/ exports what js/dist/wasm/iamfetch_bg.wasm does; the table is of ${relative(root, chosen)}, the newest.`)
+  const dir = join(root, 'target/bench-twiggy')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  let named = chosen
+  if (!/_bg\.wasm$/.test(chosen)) {
+    execFileSync(tools['wasm-bindgen'], ['--target', 'web', '--out-dir', dir, '--out-name', 'twiggy', chosen])
+    named = join(dir, 'twiggy_bg.wasm')
+  }
+  // Inlining off: with it, wasm-opt folds most of the signing code into the
+  // exported function's wasm-bindgen shim, and twiggy could no longer tell
+  // which crate it came from (it costs a few % of size, shown in the text).
+  const optimized = join(dir, 'named.wasm')
+  const optimize = ['--no-inline=*', '-Oz', '-g', '--strip-producers', named, '-o', optimized]
+  try {
+    execFileSync(tools['wasm-opt'], optimize, { stdio: ['ignore', 'ignore', 'pipe'] })
+  } catch {
+    // A build without its target_features section: let wasm-opt accept every feature.
+    execFileSync(tools['wasm-opt'], ['--all-features', ...optimize])
+  }
+  const items = JSON.parse(execFileSync(tools.twiggy, ['top', '-n', '1000000', '-f', 'json', optimized], { maxBuffer: 1 << 28 }).toString())
+    // The names section is there only for twiggy; the shipped .wasm has none.
+    .filter((i) => !/names" subsection|^"name"|custom section/.test(i.name))
+  const total = items.reduce((a, i) => a + i.shallow_size, 0)
+  const exported = new Set(wasmExports(readFileSync(optimized)))
+  const byCrate = new Map()
+  for (const i of items) {
+    const crate = crateOf(i.name, exported)
+    const slot = byCrate.get(crate) ?? { bytes: 0, items: 0 }
+    slot.bytes += i.shallow_size
+    slot.items++
+    byCrate.set(crate, slot)
+  }
+  results.twiggy = {
+    input: relative(root, chosen), matched: !!input, total, namedRaw: statSync(optimized).size,
+    top: items.slice(0, 20).map((i) => ({ name: cleanSymbol(i.name), bytes: i.shallow_size })),
+    crates: [...byCrate].map(([crate, s]) => ({ crate, ...s })).sort((a, b) => b.bytes - a.bytes),
+  }
+}
+
+/** A demangled symbol without its hashes (`::h0123…` legacy, `[0123…]` v0). */
+const cleanSymbol = (name) => name.replace(/\[[0-9a-f]{16}\]/g, '').replace(/::h[0-9a-f]{16}$/, '')
+
+const EXPORTS_GROUP = 'iamfetch exports (wasm-bindgen wrappers and shims, with what is inlined into them)'
+const FMT_GROUP = 'core::fmt (with float-to-decimal)'
+
+/**
+ * The crate a twiggy item belongs to, from its demangled symbol: the first path
+ * segment (core::fmt apart from the rest of core). Drop glue counts for the
+ * dropped type's crate; `<T as Trait>::f` for T's, or the trait's when T has no
+ * path (a generic parameter); a primitive's own methods for core. The exported
+ * functions are wasm-bindgen's wrappers around iamfetch's: a group of their own.
+ */
+function crateOf(rawName, exported = new Set()) {
+  let n = cleanSymbol(rawName).trim()
+  if (/^data\[\d+\]$|^data segment/.test(n)) return 'data segments (strings, tables)'
+  if (exported.has(n) && !n.startsWith('__')) return EXPORTS_GROUP
+  if (/ shim$/.test(n)) return exported.has(n.split(' ')[0]) || !n.startsWith('__') ? EXPORTS_GROUP : 'wasm_bindgen'
+  if (/^(__wbg|__wbindgen|__externref)/.test(n)) return 'wasm_bindgen'
+  if (/^(mem(cpy|set|move|cmp)|__[a-z]+[0-9]+[a-z]*[0-9]*)$/.test(n)) return 'compiler_builtins'
+  const primitive = /^<(?:char|bool|str|[iuf](?:8|16|32|64|128|size)|\[[^\]]*\])>::(\w+)/.exec(n)
+  if (primitive) return /fmt|debug|display/i.test(primitive[1]) ? FMT_GROUP : 'core (not fmt)'
+  const drop = /^core::ptr::drop_in_place<(.+)>$/.exec(n)
+  if (drop) n = drop[1]
+  const fmtTrait = / as core::fmt::/.test(n)
+  for (let guard = 0; guard < 4; guard++) {
+    n = n.replace(/^(?:[<&*(\[ ]|mut |const |dyn |impl )+/, '')
+    const path = /^([A-Za-z_][A-Za-z0-9_]*)::([A-Za-z_][A-Za-z0-9_]*)?(?:::([A-Za-z_][A-Za-z0-9_]*))?/.exec(n)
+    if (path) {
+      if (path[1] === 'core' && (path[2] === 'fmt' || (path[2] === 'num' && /^(flt2dec|fmt)$/.test(path[3] ?? '')))) return FMT_GROUP
+      if (path[1] === 'core') return fmtTrait ? FMT_GROUP : 'core (not fmt)'
+      if (path[1] === '__rustc') return 'alloc'
+      return path[1]
+    }
+    const as = n.indexOf(' as ')
+    if (as < 0) break
+    n = n.slice(as + 4)
+  }
+  return 'other (unnamed code, imports, tables, types)'
 }
 
 // ---------------------------------------------------------------- native
@@ -537,16 +901,131 @@ const fmtMbps = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v >= 1 ?
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`
 const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`
 const ratio = (x) => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`)
-
-const RUNTIMES = ['node', 'chromium', 'workerd']
+const RUNTIME_NAMES = { node: 'Node', chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit', workerd: 'workerd' }
+const esc = (s) => String(s).replace(/\|/g, '\\|')
+const mdTable = (header, rows) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n')
 
 function verdict(value, target, higherIsBetter) {
-  if (!Number.isFinite(value)) return 'n/a'
+  if (!Number.isFinite(value)) return 'not measured'
   const pass = higherIsBetter ? value >= target : value <= target
-  if (pass) return `PASS`
+  if (pass) return 'PASS'
   // By how much: the factor the measure must improve by to meet the target.
   const factor = higherIsBetter ? target / value : value / target
   return `MISS (needs ${factor.toFixed(2)}× better)`
+}
+
+const signMedian = (rt, impl, c = 'post1k') => results.sign[rt]?.[c]?.timings?.[impl]?.median
+const startMedian = (key) => { const runs = results.start[key]; return runs ? median(runs.map((r) => r.ms)) : NaN }
+/** Warm MB/s of one hasher on one size in one runtime. */
+const warmMbps = (rt, size, impl) => {
+  const t = results.hashWarm[rt]?.[size]?.timings?.[impl]
+  return t ? mbps(HASH_SIZES.find((s) => s.name === size).bytes, t.median) : NaN
+}
+
+/** Issue 11's targets, each with the ratio from this run: [target, compared, measured, verdict]. */
+function targetRows() {
+  const rows = []
+  const size = results.size?.bundles
+  if (size) {
+    const iam = size['iam-cognito']
+    const sdk = size['sdk-cognito']
+    const broken = iam.works === true ? '' : ` — BROKEN: ${iam.works}`
+    const wasm = iam.wasmCounted.map((f) => `${f} ${kib(results.size.wasm[f]?.gzip ?? 0)}`).join(' + ') || 'no wasm'
+    rows.push(['Size: AwsClient + fromCognitoIdentityPool ≤ 56 KiB', 'esbuild --bundle --minify (esm, browser), gzip -9: JS + every .wasm the default path loads',
+      `${kib(iam.total)} (JS ${kib(iam.jsGzip)} + ${wasm})${broken}`, broken ? 'MISS (broken bundle)' : verdict(iam.total / 1024, 56, false)])
+    const r = iam.total / sdk.total
+    rows.push(['Size: smaller than the AWS SDK v3 equivalent', 'iamfetch ÷ SignatureV4 + sha256-js + Cognito provider + client',
+      `${kib(iam.total)} ÷ ${kib(sdk.total)} = ${ratio(r)}`, r < 1 ? 'PASS' : `MISS (needs ${r.toFixed(2)}× smaller)`])
+  } else {
+    rows.push(['Size: AwsClient + fromCognitoIdentityPool ≤ 56 KiB', 'esbuild --bundle --minify (esm, browser), gzip -9: JS + every .wasm the default path loads', 'not measured', 'not measured'])
+    rows.push(['Size: smaller than the AWS SDK v3 equivalent', 'iamfetch ÷ SignatureV4 + sha256-js + Cognito provider + client', 'not measured', 'not measured'])
+  }
+  const speed = (label, rt, competitor, iam, target) => {
+    const a = signMedian(rt, competitor)
+    const b = signMedian(rt, iam)
+    const r = a / b
+    rows.push([label, `${competitor} ÷ ${iam}, µs median`, Number.isFinite(r) ? `${fmtUs(a)} ÷ ${fmtUs(b)} = ${ratio(r)}` : 'not measured', verdict(r, target, true)])
+  }
+  speed('Node signing: ≥ 2× faster than @smithy/signature-v4 + @aws-crypto/sha256-js', 'node', 'smithy SignatureV4 + sha256-js', 'iamfetch AwsV4Signer', 2)
+  speed('Node signing: ≥ 5× faster than aws4fetch (shared signing-key cache)', 'node', 'aws4fetch AwsV4Signer', 'iamfetch AwsV4Signer', 5)
+  for (const [rt, target] of [['chromium', 1.3], ['firefox', 5], ['webkit', 5]]) {
+    speed(`${RUNTIME_NAMES[rt]} AwsClient.sign(): ≥ ${target}× faster than aws4fetch's`, rt, 'aws4fetch AwsClient.sign', 'iamfetch AwsClient.sign', target)
+  }
+  const iamStart = startMedian('node:iamfetch')
+  const a4fStart = startMedian('node:aws4fetch')
+  rows.push(['Cold start in Node (import → first signature): no slower than aws4fetch', 'aws4fetch ÷ iamfetch, ms median of fresh processes',
+    Number.isFinite(iamStart) ? `${a4fStart.toFixed(1)} ÷ ${iamStart.toFixed(1)} = ${ratio(a4fStart / iamStart)}` : 'not measured', verdict(a4fStart / iamStart, 1, true)])
+  const hashRows = rows.length
+  for (const rt of RUNTIMES) {
+    const impl = 'iamfetch Sha256, 64 KiB chunks'
+    const one = warmMbps(rt, '64KB', impl)
+    const many = warmMbps(rt, '16MB', impl)
+    if (!Number.isFinite(one) && !Number.isFinite(many)) continue
+    rows.push([`Hashing in ${RUNTIME_NAMES[rt]}: SHA-256 in wasm ≥ 450 MB/s warm, 64 KiB chunks`, `${impl}: one 64 KB chunk · 16 MB in 64 KiB chunks`,
+      `${fmtMbps(one)} · ${fmtMbps(many)} MB/s`, verdict(Math.min(one, many), 450, true)])
+  }
+  if (rows.length === hashRows) rows.push(['Hashing: SHA-256 in wasm ≥ 450 MB/s warm, 64 KiB chunks', 'iamfetch Sha256, 64 KiB chunks', 'not measured', 'not measured'])
+  return rows
+}
+
+/** Ratios with no target: what the targets leave out. [measure, compared, value]. */
+function infoRows() {
+  const rows = []
+  const diag = results.size?.wasm?.['iamfetch_diag_bg.wasm']
+  if (diag) {
+    const probe = results.size.diagProbe
+    const def = results.size.bundles['iam-cognito']?.wasmLoaded ?? []
+    const seen = probe ? `; loaded by canonicalString(): ${probe.works === true ? probe.loaded.join(', ') || 'nothing fetched' : `failed: ${probe.works}`}` : ''
+    rows.push(['Diagnostics wasm, loaded lazily (canonicalString, stringToSign, signRequest, explainFailure)', 'iamfetch_diag_bg.wasm, gzip -9 (not in the size target)',
+      `${kib(diag.gzip)} (${diag.raw} bytes raw)${seen}; AwsClient.sign() fetched: ${def.join(', ') || 'nothing'}`])
+  }
+  const native = results.native?.post1k?.['aws-sigv4']?.median
+  if (native) {
+    rows.push(['Signing vs the native floor', 'iamfetch AwsV4Signer (Node) ÷ native aws-sigv4 (opt-level 3)',
+      `${fmtUs(signMedian('node', 'iamfetch AwsV4Signer'))} ÷ ${fmtUs(native)} = ${ratio(signMedian('node', 'iamfetch AwsV4Signer') / native)}`])
+  }
+  const per = (f) => RUNTIMES.map((rt) => { const r = f(rt); return Number.isFinite(r) ? `${RUNTIME_NAMES[rt]} ${ratio(r)}` : null }).filter(Boolean).join(' · ') || 'not measured'
+  rows.push(['Signer alone, every runtime', 'aws4fetch AwsV4Signer ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'aws4fetch AwsV4Signer') / signMedian(rt, 'iamfetch AwsV4Signer'))])
+  rows.push(['Client, every runtime', 'aws4fetch AwsClient.sign ÷ iamfetch AwsClient.sign', per((rt) => signMedian(rt, 'aws4fetch AwsClient.sign') / signMedian(rt, 'iamfetch AwsClient.sign'))])
+  rows.push(['Against the SDK, every runtime', 'smithy SignatureV4 + sha256-js ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'smithy SignatureV4 + sha256-js') / signMedian(rt, 'iamfetch AwsV4Signer'))])
+  const pre = startMedian('node:iamfetch:preload')
+  if (Number.isFinite(pre)) {
+    rows.push(['Cold start in Node, fetch globals already loaded', 'aws4fetch ÷ iamfetch', `${startMedian('node:aws4fetch:preload').toFixed(1)} ÷ ${pre.toFixed(1)} ms = ${ratio(startMedian('node:aws4fetch:preload') / pre)}`])
+  }
+  const throughClient = RUNTIMES.map((rt) => {
+    const rs = ['64KB', '16MB'].map((s) => warmMbps(rt, s, 'iamfetch AwsClient.sign (POST body)') / warmMbps(rt, s, 'crypto.subtle.digest'))
+    return rs.every(Number.isFinite) ? `${RUNTIME_NAMES[rt]} ${rs.map(ratio).join(' · ')}` : null
+  }).filter(Boolean)
+  rows.push(['Hashing a body through the client', 'AwsClient.sign(POST body) ÷ crypto.subtle.digest, warm throughput, 64 KB · 16 MB', throughClient.join('; ') || 'not measured'])
+  const blobCell = (rt) => {
+    const part = (impl, label) => {
+      const r = results.blob[`${rt}:${impl}`]
+      return r?.error ? `${label} failed` : r ? `${label} +${mib(r.peakExtraBytes)}` : null
+    }
+    const parts = [part('read the stream only, no hashing (baseline)', 'read only'), part('iamfetch Sha256, stream chunks', 'Sha256 stream'), part('iamfetch AwsClient.sign (Blob body)', 'AwsClient')].filter(Boolean)
+    return parts.length ? `${RUNTIME_NAMES[rt]}: ${parts.join(', ')}` : null
+  }
+  const blob = ['node', 'chromium'].map(blobCell).filter(Boolean)
+  if (blob.length) rows.push([`Hashing a ${results.blobMiB} MiB Blob`, 'peak extra memory', blob.join('; ')])
+  return rows
+}
+
+function buildTargets() {
+  const targets = mdTable(['target', 'compared (same run)', 'measured', 'verdict'], targetRows())
+  const info = mdTable(['measure', 'compared (same run)', 'measured'], infoRows())
+  return `${targets}\n\nInformational, no target:\n\n${info}`
+}
+
+function buildSizes() {
+  if (!results.size?.bundles) return '_not measured in this run (`--only` left out size)._'
+  const rows = Object.values(results.size.bundles).map((s) => [
+    s.label, kib(s.jsGzip), s.wasmCounted.length ? s.wasmCounted.map((f) => `${kib(results.size.wasm[f]?.gzip ?? 0)} (${f})`).join(' + ') : '—',
+    kib(s.total), s.works === true ? 'signs' : `BROKEN: ${s.works}`,
+  ])
+  for (const [f, w] of Object.entries(results.size.wasm)) {
+    if (f !== 'iamfetch_bg.wasm') rows.push([`${f} (shipped, not on the default path)`, '—', kib(w.gzip), '—', '—'])
+  }
+  return mdTable(['bundle', 'JS gzip -9', 'wasm gzip -9 (fetched by the default path)', 'total', 'in Chromium'], rows)
 }
 
 function buildTable() {
@@ -554,19 +1033,22 @@ function buildTable() {
   const row = (measure, impl, cells) => rows.push([measure, impl, ...cells])
   const sign = results.sign
   const sigImpls = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto']
-  for (const c of signingCases()) {
+  // Only the parts this run measured.
+  const signed = Object.keys(sign).length > 0 || results.native
+  for (const c of signed ? signingCases() : []) {
     let first = `1. sign ${c.label}: µs per signature, median / p99`
     for (const impl of sigImpls) {
       row(first, impl, [...RUNTIMES.map((rt) => fmtLatency(sign[rt]?.[c.name]?.timings?.[impl])), '—'])
       first = ''
     }
     for (const impl of ['iamfetch::sign', 'aws-sigv4']) {
-      row('', `native ${impl} (floor)`, ['—', '—', '—', fmtLatency(results.native?.[c.name]?.[impl])])
+      row('', `native ${impl} (floor)`, [...RUNTIMES.map(() => '—'), fmtLatency(results.native?.[c.name]?.[impl])])
     }
   }
   const warm = results.hashWarm
   const cold = results.hashCold
-  for (const size of HASH_SIZES) {
+  const hashed = Object.keys(warm).length > 0 || Object.keys(cold).length > 0
+  for (const size of hashed ? HASH_SIZES : []) {
     let first = `2. hash ${size.label}: MB/s, cold (first call in a fresh instance, median of ${coldReps}) / warm (median)`
     for (const impl of HASH_IMPLS) {
       const cells = RUNTIMES.map((rt) => {
@@ -587,20 +1069,11 @@ function buildTable() {
     for (const impl of BLOB_IMPLS) {
       const cell = (rt) => {
         const r = results.blob[`${rt}:${impl}`]
-        if (!r) return '—'
+        if (!r) return rt === 'node' || rt === 'chromium' ? '—' : 'not measured'
         if (r.error) return `failed: ${r.error.slice(0, 60)}`
         return `${fmtMbps(mbps(r.bytes, r.ms))} MB/s, +${mib(r.peakExtraBytes)}`
       }
-      row(first, impl, [cell('node'), cell('chromium'), 'not measured', '—'])
-      first = ''
-    }
-  }
-  if (results.size) {
-    let first = '3. bundle, gzip -9 (esbuild --bundle --minify --format=esm): JS + wasm'
-    for (const key of ['iam-signer', 'iam-cognito', 'a4f-signer', 'a4f-client', 'sdk-signer', 'sdk-cognito']) {
-      const s = results.size[key]
-      const text = (s.wasmGzip ? `${kib(s.total)} (JS ${kib(s.jsGzip)} + wasm ${kib(s.wasmGzip)})` : kib(s.total)) + (s.works === true || s.works === undefined ? '' : ` — BROKEN: ${s.works}`)
-      row(first, s.label + (s.pending ? ' [Cognito: pending]' : ''), ['—', text, '—', '—'])
+      row(first, impl, [...RUNTIMES.map(cell), '—'])
       first = ''
     }
   }
@@ -622,80 +1095,44 @@ function buildTable() {
       const extra = median(runs.map((r) => r.rtt)) - median(noop.map((r) => r.rtt))
       return `${extra.toFixed(1)} ms (first-request RTT over a no-op worker's; in-isolate clock ${median(runs.map((r) => r.inside)).toFixed(0)} ms)`
     }
-    const n = st['node:iamfetch']?.length ?? 0
-    row(`4. cold start: import → first signature (1 KB POST), median of ${n} fresh processes`, 'iamfetch', [nodeCell('iamfetch'), '—', wdCell('iamfetch'), '—'])
-    row('', 'aws4fetch', [nodeCell('aws4fetch'), '—', wdCell('aws4fetch'), '—'])
-    row('', 'smithy SignatureV4 + sha256-js', [nodeCell('smithy'), '—', '—', '—'])
-    row('', 'iamfetch, Node fetch globals already loaded', [nodeCell('iamfetch:preload'), '—', '—', '—'])
-    row('', 'aws4fetch, Node fetch globals already loaded', [nodeCell('aws4fetch:preload'), '—', '—', '—'])
+    const n = st['node:iamfetch']?.length ?? st['workerd:iamfetch']?.length ?? 0
+    const cells = (nodeText, wdText) => RUNTIMES.map((rt) => (rt === 'node' ? nodeText : rt === 'workerd' ? wdText : '—')).concat('—')
+    row(`4. cold start: import → first signature (1 KB POST), median of ${n} fresh processes`, 'iamfetch', cells(nodeCell('iamfetch'), wdCell('iamfetch')))
+    row('', 'aws4fetch', cells(nodeCell('aws4fetch'), wdCell('aws4fetch')))
+    row('', 'smithy SignatureV4 + sha256-js', cells(nodeCell('smithy'), '—'))
+    row('', 'iamfetch, Node fetch globals already loaded', cells(nodeCell('iamfetch:preload'), '—'))
+    row('', 'aws4fetch, Node fetch globals already loaded', cells(nodeCell('aws4fetch:preload'), '—'))
   }
   if (results.proxy) {
-    let first = '5. edge proxy (a minimal AwsClient worker, NOT iamfetch/proxy, which does not exist yet): 1 KB POST to the local function URL; latency ms median / p99, workerd CPU per request'
+    let first = '5. edge proxy: 1 KB POST to the local function URL; latency ms median / p99, workerd CPU per request'
     for (const [name, p] of Object.entries(results.proxy)) {
       const cpu = name.startsWith('direct') ? '' : `, workerd CPU ${(p.cpuPerRequest * 1000).toFixed(0)} µs/req`
-      row(first, name + (p.non200 ? ` (${p.non200} non-200!)` : ''), ['—', '—', `${p.median.toFixed(2)} / ${p.p99.toFixed(2)} ms${cpu}`, '—'])
+      const text = `${p.median.toFixed(2)} / ${p.p99.toFixed(2)} ms${cpu}`
+      row(first, name + (p.non200 ? ` (${p.non200} non-200!)` : ''), [...RUNTIMES.map((rt) => (rt === 'workerd' ? text : '—')), '—'])
       first = ''
     }
   }
-  // ------------------------------------------------------------ targets
-  const t = (rt, cname, impl) => sign[rt]?.[cname]?.timings?.[impl]?.median
-  const nativeSigv4 = results.native?.post1k?.['aws-sigv4']?.median
-  const targets = []
-  targets.push(['signing a 1 KB POST ≤ 1.5× native aws-sigv4', 'iamfetch AwsV4Signer ÷ native aws-sigv4',
-    RUNTIMES.map((rt) => { const r = t(rt, 'post1k', 'iamfetch AwsV4Signer') / nativeSigv4; return Number.isFinite(r) ? `${ratio(r)} ${verdict(r, 1.5, false)}` : 'n/a' })])
-  targets.push(['signing a 1 KB POST ≥ 5× faster than aws4fetch (Chromium)', 'aws4fetch AwsV4Signer ÷ iamfetch AwsV4Signer',
-    RUNTIMES.map((rt) => { const r = t(rt, 'post1k', 'aws4fetch AwsV4Signer') / t(rt, 'post1k', 'iamfetch AwsV4Signer'); return `${ratio(r)} ${rt === 'chromium' ? verdict(r, 5, true) : '(info)'}` })])
-  targets.push(['signing a 1 KB POST ≥ 3× faster than @smithy/signature-v4', 'faster smithy variant ÷ iamfetch AwsV4Signer',
-    RUNTIMES.map((rt) => {
-      const best = Math.min(t(rt, 'post1k', 'smithy SignatureV4 + sha256-js'), t(rt, 'post1k', 'smithy SignatureV4 + WebCrypto'))
-      const r = best / t(rt, 'post1k', 'iamfetch AwsV4Signer')
-      return `${ratio(r)} ${verdict(r, 3, true)}`
-    })])
-  targets.push(['hashing contiguous bodies through the client ≥ 0.8× crypto.subtle.digest', 'AwsClient.sign(POST body) ÷ subtle.digest, warm throughput 64 KB · 16 MB',
-    RUNTIMES.map((rt) => {
-      const rs = ['64KB', '16MB'].map((s) => {
-        const w = warm[rt]?.[s]?.timings
-        return w ? w['crypto.subtle.digest'].median / w['iamfetch AwsClient.sign (POST body)'].median : NaN
-      })
-      const worst = Math.min(...rs)
-      return `${rs.map(ratio).join(' · ')} ${verdict(worst, 0.8, true)}`
-    })])
-  const blobCell = (rt) => {
-    const a = results.blob[`${rt}:iamfetch Sha256, stream chunks`]
-    const b = results.blob[`${rt}:iamfetch AwsClient.sign (Blob body)`]
-    if (!a && !b) return 'not measured'
-    const part = (r, label) => (r?.error ? `${label}: failed` : r ? `${label}: ${mib(r.peakExtraBytes)} ${verdict(r.peakExtraBytes / 1048576, 32, false)}` : '')
-    return [part(a, 'Sha256 stream'), part(b, 'AwsClient')].filter(Boolean).join('; ')
-  }
-  targets.push([`hashing a ${results.blobMiB ?? 1024} MiB Blob ≤ 32 MiB extra memory`, 'peak extra memory', [blobCell('node'), blobCell('chromium'), 'not measured']])
-  if (results.size) {
-    const iamC = results.size['iam-cognito']
-    const sdkC = results.size['sdk-cognito']
-    const label = iamC.pending ? ' (AwsClient only: Cognito pending)' : ''
-    targets.push(['AwsClient + Cognito bundle ≤ 64 KiB gzip and smaller than the SDK', 'iamfetch total; ÷ SDK equivalent',
-      ['—', `${kib(iamC.total)} ${verdict(iamC.total / 1024, 64, false)}; ${ratio(iamC.total / sdkC.total)} of SDK ${iamC.total < sdkC.total ? 'PASS' : 'MISS'}${label}`, '—']])
-  }
-  if (st['node:iamfetch']) {
-    const m = median(st['node:iamfetch'].map((r) => r.ms))
-    const pre = median(st['node:iamfetch:preload'].map((r) => r.ms))
-    targets.push(['cold start in Node ≤ 5 ms', 'import → first signature', [`${m.toFixed(1)} ms ${verdict(m, 5, false)} (fetch globals preloaded: ${pre.toFixed(1)} ms ${verdict(pre, 5, false)})`, '—', '—']])
-  }
-  for (const [measure, impl, cells] of targets) row(`target: ${measure}`, impl, [...cells, '—'])
-  const header = ['measure', 'implementation', 'Node', 'Chromium', 'workerd', 'native Rust']
-  const esc = (s) => String(s).replace(/\|/g, '\\|')
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n')
+  return mdTable(['measure', 'implementation', ...RUNTIMES.map((rt) => RUNTIME_NAMES[rt]), 'native Rust'], rows)
 }
 
 function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model
   const wd = (() => { try { return execFileSync(WORKERD, ['--version']).toString().trim() } catch { return 'n/a' } })()
   const rustc = (() => { try { return execFileSync('rustc', ['--version']).toString().trim() } catch { return 'n/a' } })()
+  const v = results.versions
+  const clock = (rt) => {
+    const c = results.clocks[rt]
+    if (!c) return null
+    return `${RUNTIME_NAMES[rt]} ${c.resolution >= 1 ? `${c.resolution} ms` : `${(c.resolution * 1000).toFixed(0)} µs`} resolution${c.crossOriginIsolated !== undefined ? `, crossOriginIsolated=${c.crossOriginIsolated}` : ''}`
+  }
+  const clocks = ['chromium', 'firefox', 'webkit', 'workerd'].map(clock).filter(Boolean)
+  const wasm = results.size?.wasm
   return [
     `- date: ${results.date ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- CPU: ${cpu}, ${cpus().length} cores (shared, noisy); memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}; Chromium ${results.chromiumVersion ?? 'n/a'} (headless, playwright-core); ${wd}; ${rustc}`,
-    `- clocks: Node performance.now() (per-call samples); Chromium ${results.chromiumClock ? `${(results.chromiumClock.resolution * 1000).toFixed(0)} µs resolution, crossOriginIsolated=${results.chromiumClock.crossOriginIsolated}` : 'n/a'} (samples are batches of ≥ 40 ticks); workerd ${results.workerdClock ? `${results.workerdClock.resolution} ms resolution` : 'n/a'} (batches of ≥ 20 ms)`,
-    `- iamfetch wasm ${results.size ? `${results.size.wasmRaw} bytes raw` : ''}, ${budgetMs} ms per measured (case, implementation) in ${flags.quick ? 'quick' : 'full'} mode`,
+    `- Node ${process.version}; ${[v.chromium && `${v.chromium} (headless, playwright-core)`, v.firefox && `${v.firefox} (headless, puppeteer-core over WebDriver BiDi)`, v.webkit && `${v.webkit} under Xvfb, selenium-webdriver`].filter(Boolean).join('; ')}; ${wd}; ${rustc}`,
+    `- clocks: Node performance.now() (per-call samples)${clocks.length ? `; ${clocks.join('; ')}` : ''}. Browser samples are batches of ≥ 40 ticks, workerd's of ≥ 20 ms.`,
+    `- iamfetch wasm: ${wasm ? Object.entries(wasm).map(([f, w]) => `${f} ${w.raw} bytes raw`).join(', ') : 'sizes not measured'}; ${budgetMs} ms per measured (case, implementation) in ${flags.quick ? 'quick' : 'full'} mode`,
   ].join('\n')
 }
 
@@ -711,40 +1148,30 @@ function agreement() {
       if (r && !r.agree) lines.push(`- ${rt}, hash ${size.name}: hashers disagree`)
     }
   }
-  return lines.length ? lines.join('\n') : '- every signer produced the same signature per request (aws4fetch aside: it never signs content-type), and every hasher the same digest, in every runtime.'
+  return lines.length ? lines.join('\n') : '- every signer produced the same signature per request (aws4fetch aside: it never signs content-type), and every hasher the same digest, in every runtime measured.'
 }
 
 function notes() {
   const n = [...results.notes]
   const hw = results.hashWarm.workerd?.hashWasmError
   if (hw) n.push(`hash-wasm does not run in workerd: it compiles its wasm from bytes at run time, and workerd answers \`${hw.slice(0, 120)}\`.`)
+  for (const [name, p] of Object.entries(results.proxy ?? {})) if (p.non200) n.push(`edge proxy, ${name}: ${p.non200} answers were not 200; the last: \`${p.lastBad}\`.`)
   return n.length ? n.map((x) => `- ${x}`).join('\n') : '- none'
 }
 
 function twiggySection() {
-  const file = process.env.BENCH_TWIGGY
-  if (!file || !existsSync(file)) return '_twiggy was not run (scripts/bench.sh runs it)._'
-  const all = JSON.parse(readFileSync(file, 'utf8'))
-  // The names section is there only for twiggy; the shipped .wasm has none.
-  const items = all.filter((i) => !/names" subsection|^"name"|custom section/.test(i.name))
-  const total = items.reduce((a, i) => a + i.shallow_size, 0)
-  const pct = (n) => `${((100 * n) / total).toFixed(1)}%`
-  const clean = (name) => name.replace(/\[[0-9a-f]{16}\]/g, '').replace(/::h[0-9a-f]{16}$/, '')
-  const top = items.slice(0, 20).map((i) => `| ${i.shallow_size} | ${pct(i.shallow_size)} | \`${clean(i.name).replace(/\|/g, '\\|').slice(0, 110)}\` |`)
-  // Group by the crate in each (demangled) symbol: the first path segment.
-  const byCrate = new Map()
-  for (const i of items) {
-    const n = clean(i.name).replace(/^[<&]+(?:impl |mut |dyn )?/, '')
-    let crate = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(n)?.[1]
-    if (!crate) crate = n.startsWith('data segment') ? 'data segments (tables, strings, messages)' : /shim|^__wbg|^__wbindgen|externref/.test(n) ? 'wasm-bindgen shims' : 'other (unnamed, types, imports, table)'
-    byCrate.set(crate, (byCrate.get(crate) ?? 0) + i.shallow_size)
-  }
-  const crates = [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([c, s]) => `| ${c} | ${s} | ${pct(s)} |`)
+  const t = results.twiggy
+  if (!t) return '_twiggy was not run in this run (scripts/bench.sh installs it; `--only` may have left out size)._'
+  const pct = (n) => `${((100 * n) / t.total).toFixed(1)}%`
+  const top = t.top.map((i) => [i.bytes, pct(i.bytes), `\`${i.name.slice(0, 110)}\``])
+  const crates = t.crates.map((c) => [c.crate, (c.bytes / 1024).toFixed(1), pct(c.bytes), c.items])
+  const shipped = results.size?.wasm?.['iamfetch_bg.wasm']?.raw
   return [
-    `\`twiggy top\` of the same build with its names kept (wasm-bindgen, then \`wasm-opt -Oz -g\`): ${total} bytes without the names section; the shipped .wasm is ${results.size?.wasmRaw ?? '?'} bytes.`,
-    '', '| shallow bytes | % | item |', '|---|---|---|', ...top,
-    '', 'Grouped by the crate named in each symbol (shallow bytes; code inlined into another crate\'s function counts for that function\'s crate):',
-    '', '| crate | bytes | % |', '|---|---|---|', ...crates,
+    `\`twiggy top\` of ${t.input} (the cargo build ${t.matched ? 'whose exports match' : 'that should match, but whose exports differ from'} the shipped iamfetch_bg.wasm) through wasm-bindgen and \`wasm-opt --no-inline=* -Oz -g\`: names kept, and inlining off so that each function keeps its own name and crate (with inlining, most of the signing code lands in the exported function's wasm-bindgen shim). ${t.total} bytes without the names section; the shipped .wasm, inlined and stripped by the build's own wasm-opt settings, is ${shipped ?? '?'} bytes.`,
+    '', 'By crate, from the demangled symbol of each function (its first path segment; core::fmt apart from the rest of core; drop glue counts for the dropped type\'s crate, a trait method for its type\'s crate). Raw bytes, before gzip; code inlined into another crate\'s function counts for that function\'s crate:',
+    '', mdTable(['crate', 'KiB', '%', 'items'], crates),
+    '', 'The 20 largest items:',
+    '', mdTable(['shallow bytes', '%', 'item'], top),
   ].join('\n')
 }
 
@@ -754,29 +1181,27 @@ if (flags['report-only']) {
   // Re-renders the last run's results (bench/.out/results.json) through the template.
   Object.assign(results, JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')))
 } else {
+  await waitForDist()
   await buildBundles()
-  if (want('size')) await measureSizes()
+  if (want('size')) { await measureSizes(); await measureTwiggy() }
   if (want('native')) await measureNative()
   if (want('sign')) await measureSigning()
   if (want('hash')) { await measureHashWarm(); await measureHashCold() }
   if (want('blob')) await measureBlob()
   if (want('start')) await measureColdStart()
-  if (want('proxy')) await measureProxy()
+  if (want('proxy') && wantRt('workerd')) await measureProxy()
   results.minutes = ((Date.now() - t0) / 60000).toFixed(1)
   results.date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2))
 }
+const targets = buildTargets()
 const table = buildTable()
+const sizes = buildSizes()
 const minutes = results.minutes ?? '?'
-process.stdout.write(`${table}\n`)
+process.stdout.write(`${targets}\n\n${table}\n\n${sizes}\n`)
 if (!flags['no-write']) {
-  const doc = readFileSync(join(bench, 'BENCHMARKS.template.md'), 'utf8')
-    .replace('{{machine}}', machine())
-    .replace('{{table}}', table)
-    .replace('{{agreement}}', agreement())
-    .replace('{{twiggy}}', twiggySection())
-    .replace('{{notes}}', notes())
-    .replace('{{minutes}}', minutes)
+  const fill = { machine: machine(), targets, table, sizes, agreement: agreement(), twiggy: twiggySection(), notes: notes(), minutes }
+  const doc = readFileSync(join(bench, 'BENCHMARKS.template.md'), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key) => fill[key] ?? m)
   writeFileSync(join(root, 'BENCHMARKS.md'), doc)
   log(`wrote BENCHMARKS.md (${minutes} min)`)
 }

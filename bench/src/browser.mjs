@@ -1,5 +1,8 @@
-// The Chromium side, bundled by run.mjs into .out/browser/bench.js and driven
-// through playwright-core: window.bench.<mode>(...) returns what node.mjs prints.
+// The browser side, bundled by run.mjs into .out/browser/bench.js and loaded in
+// Chromium (playwright-core), Firefox (puppeteer-core over WebDriver BiDi) and
+// WebKit (selenium-webdriver and WebKitWebDriver): window.bench.<mode>(...)
+// returns what node.mjs prints; window.benchCall(mode, args) returns it as JSON
+// text, which every driver passes back unchanged.
 import * as iamfetch from 'iamfetch'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
@@ -10,7 +13,8 @@ import { bytes, clockResolution, hashBlob, runHashCold, runHashWarm, runSigning 
 
 const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm }
 const now = () => performance.now()
-// Chromium coarsens performance.now() (5 µs when cross-origin isolated, 100 µs otherwise):
+// Browsers coarsen performance.now() (cross-origin isolated, as run.mjs's server
+// makes the page: Chromium 5 µs, Firefox and WebKit 20 µs; coarser otherwise):
 // batch calls so that one batch spans at least 40 ticks.
 const resolution = clockResolution(now)
 const timing = (budgetMs) => ({ now, budgetMs, minBatchMs: 40 * resolution })
@@ -34,4 +38,5 @@ window.bench = {
     return { ms: now() - t0, bytes: blob.size, digestPrefix: digest.slice(0, 12) }
   },
 }
+window.benchCall = async (mode, args) => JSON.stringify(await window.bench[mode](...args))
 window.benchReady = true

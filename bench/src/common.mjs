@@ -120,7 +120,7 @@ export async function makeHashers(libs, { only } = {}) {
         const h = new iamfetch.Sha256()
         for (let off = 0; off < data.length; off += 65536) h.update(data.subarray(off, off + 65536))
         const out = h.digest()
-        h.free()
+        h.free?.()
         return out
       },
     }
