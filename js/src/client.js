@@ -1,6 +1,6 @@
 import { init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { signParts, toHeaders } from './signer.js'
+import { signParts, toHeaders, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions } from './options.js'
 import { sha256Hex } from './hash.js'
@@ -10,6 +10,7 @@ import { isClockSkew } from './diagnosis.js'
 import { backoffDelayMs } from './backoff.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+const WRITES_BODY = new Set(['POST', 'PUT', 'PATCH'])
 /**
  * Network failures are retried at most this often: in a browser a CORS refusal
  * looks exactly like one and never heals, so it should surface in well under a second.
@@ -184,10 +185,11 @@ export class AwsClient {
     const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
     rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
     const isRequest = typeof Request !== 'undefined' && input instanceof Request
-    const url = isRequest ? input.url : input instanceof URL ? input.href : String(input)
+    // Parsed once: every attempt signs the same URL, and explanations need its host.
+    const url = wireUrl(isRequest ? input.url : input instanceof URL ? input.href : String(input))
     const method = (initMethod ?? (isRequest ? input.method : 'GET')).toUpperCase()
-    const headers = new Headers(isRequest ? input.headers : undefined)
-    toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
+    const headers = toHeaders(isRequest ? input.headers : initHeaders)
+    if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await input.blob() : null
     const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
     const oac = settings.oac ?? this.oac
@@ -213,7 +215,8 @@ export class AwsClient {
     let credentials
     if (oac) {
       sent.delete('authorization')
-      if (payload.body != null) sent.set('x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes))
+      // CloudFront OAC refuses PUT and POST without it, even with no body: then it is the empty body's hash.
+      if (payload.body != null || WRITES_BODY.has(method)) sent.set('x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes))
     } else {
       if (!this.#credentials && !settings.accessKeyId) {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
@@ -222,15 +225,17 @@ export class AwsClient {
       signed = await signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
       for (const [name, value] of signed.headers) sent.set(name, value)
     }
-    const request = new Request(signed?.url ?? url, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+    const request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
     const context = {
-      host: new URL(request.url).host,
+      host: url.host,
       method,
       service: signed?.service ?? settings.service ?? '',
       region: signed?.region ?? settings.region ?? '',
       sentContentHash: sent.has('x-amz-content-sha256'),
       throughOac: oac,
       credentialsExpirationMs: credentials?.expiration?.getTime(),
+      // Kept out of explanations (explain.js); the context itself is never exposed.
+      secrets: [credentials?.sessionToken, credentials?.secretAccessKey],
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then.
       diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),

@@ -24,3 +24,15 @@ export function fromWasmError(error) {
   }
   return new IamFetchError('ERR_INTERNAL', `iamfetch's signing core failed: ${error?.message ?? error}`, { cause: error })
 }
+
+/** Secrets shorter than this are not scrubbed: replacing every "a" would mangle the text and hide nothing. */
+const MIN_SCRUBBED_LENGTH = 8
+
+/** Removes every secret value (token, key) from a text that may quote one back. */
+export function scrub(text, secrets) {
+  let out = text
+  for (const secret of secrets) {
+    if (typeof secret === 'string' && secret.length >= MIN_SCRUBBED_LENGTH) out = out.split(secret).join('** redacted **')
+  }
+  return out
+}

@@ -2,6 +2,7 @@
 // is in diagnosis.js; this file gathers what it needs.
 import { diagnose } from './diagnosis.js'
 import { detectEndpoint } from './core.js'
+import { scrub } from './errors.js'
 
 /** Signing context per Request and Response iamfetch made, for later explanation. */
 const signings = new WeakMap()
@@ -52,7 +53,19 @@ export async function explainFailure(failure, signedRequest) {
       hostEndpoint: context?.host ? await detectEndpoint(context.host) : undefined,
     },
   )
-  return { ...diagnosis, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }
+  return withoutSecrets({ ...diagnosis, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }, context?.secrets ?? [])
+}
+
+/**
+ * The canonical requests (ours, and API Gateway's in its answer) carry the
+ * session token: an explanation is logged and serialized (it rides on
+ * throwOnAuthError's error), so the token and key never stay in it.
+ */
+function withoutSecrets(explanation, secrets) {
+  const clean = (value) => (typeof value === 'string' ? scrub(value, secrets) : value)
+  const out = {}
+  for (const [key, value] of Object.entries(explanation)) out[key] = Array.isArray(value) ? value.map(clean) : clean(value)
+  return out
 }
 
 function dateOf(response) {

@@ -5,11 +5,11 @@ import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions, signingCall 
 
 const NO_BYTES = new Uint8Array(0)
 
-/** The URL exactly as fetch will send it: WHATWG-serialized, no fragment. */
+/** The URL exactly as fetch will send it: WHATWG-serialized, no fragment; relative to the page, as fetch resolves it. */
 export function wireUrl(url) {
   let parsed
   try {
-    parsed = new URL(url)
+    parsed = new URL(url, globalThis.location?.href)
   } catch (cause) {
     throw new IamFetchError('ERR_INVALID_URL', 'expected an absolute URL', { cause })
   }

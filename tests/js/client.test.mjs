@@ -102,6 +102,14 @@ test('every body kind is accepted through CloudFront OAC, which needs only the b
   assert.equal(sent[0].headers.get('x-amz-content-sha256'), sha256Hex('put'))
   assert.equal((await viaClient.fetch(`${stack.endpoints.cloudfront}/x`)).status, 200, 'GET needs nothing')
   assert.equal(sent[1].headers.get('x-amz-content-sha256'), null)
+  // PUT and POST without a body still need the hash (of the empty body), or CloudFront signs UNSIGNED-PAYLOAD and Lambda refuses.
+  for (const method of ['POST', 'PUT']) {
+    const response = await oacFetch(`${stack.endpoints.cloudfront}/empty`, { method })
+    assert.equal(response.status, 200, `${method} with no body: ${await response.text()}`)
+    const empty = await viaClient.fetch(`${stack.endpoints.cloudfront}/empty`, { method })
+    assert.equal(empty.status, 200)
+    assert.equal(sent.at(-1).headers.get('x-amz-content-sha256'), sha256Hex(''))
+  }
 })
 
 test('content-type is signed only when the caller set it; runtime headers never', async () => {
@@ -263,6 +271,20 @@ test('throwOnAuthError throws an IamFetchError carrying the explanation', async 
   assert.equal(error.explanation.cause, 'access-denied')
   assert.equal(error.response.status, 403)
   assert.ok(!error.message.includes(stack.ids.iamUsers.outsider.secretAccessKey))
+})
+
+test('explanations never carry the session token or the secret, not even serialized or inspected', async () => {
+  const guest = await fromCognitoIdentityPool({ identityPoolId: stack.ids.identityPoolId, endpoint: stack.endpoints.cognitoIdentity })()
+  const wrongSecret = `${guest.secretAccessKey.slice(0, -4)}XXXX`
+  const api = new AwsClient({ credentials: { ...guest, secretAccessKey: wrongSecret }, ...stack.signing.apiRest, throwOnAuthError: true })
+  const error = await rejection(api.fetch(`${stack.endpoints.apiRest}/${stack.ids.restApiStage}/echo`))
+  assert.equal(error.code, 'ERR_AUTH_SIGNATURE_MISMATCH')
+  assert.match(error.explanation.canonicalRequest, /^x-amz-security-token:\*\* redacted \*\*$/m)
+  assert.ok(error.explanation.expectedCanonicalRequest, 'API Gateway sent its canonical string, token included')
+  const { inspect } = await import('node:util')
+  for (const text of [JSON.stringify(error), inspect(error, { depth: 8 }), JSON.stringify(await explainFailure(error.response))]) {
+    for (const secret of [guest.sessionToken, wrongSecret]) assert.ok(!text.includes(secret), 'a secret in the explanation')
+  }
 })
 
 test('a streamed response (RESPONSE_STREAM) arrives chunk by chunk', async () => {

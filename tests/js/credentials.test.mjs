@@ -261,3 +261,21 @@ test('static and environment credentials, and a plain object', async () => {
   assert.equal(missing.code, 'ERR_MISSING_CREDENTIALS')
   assert.throws(() => new AwsClient({ credentials: { accessKeyId: 'x' } }), (e) => e.code === 'ERR_MISSING_CREDENTIALS')
 })
+
+test('a provider that returns already expired credentials: ERR_CREDENTIALS_EXPIRED, nothing sent, nothing cached', async () => {
+  let calls = 0
+  const provider = async () => {
+    calls++
+    return { accessKeyId: 'ASIAEXPIRED', secretAccessKey: 'expired-secret-value', sessionToken: 'expired-token-value', expiration: new Date(Date.now() - 1000) }
+  }
+  let sent = 0
+  const client = new AwsClient({ credentials: provider, service: 'lambda', region: 'us-east-1', fetch: async () => { sent++; return new Response('') } })
+  for (let i = 1; i <= 2; i++) {
+    const error = await client.fetch('https://abc.lambda-url.us-east-1.on.aws/').then(() => undefined, (e) => e)
+    assert.ok(error instanceof IamFetchError, String(error))
+    assert.equal(error.code, 'ERR_CREDENTIALS_EXPIRED')
+    assert.doesNotMatch(`${error.message} ${JSON.stringify(error)}`, /expired-secret-value|expired-token-value/)
+    assert.equal(calls, i, 'a refusal is not cached: the provider is asked again')
+  }
+  assert.equal(sent, 0)
+})

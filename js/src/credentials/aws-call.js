@@ -1,7 +1,7 @@
 // One call to an AWS credentials API (Cognito Identity, STS) over fetch:
 // retries with jittered backoff on throttling, 5xx and network failures, and
 // turns AWS's error answers into IamFetchErrors with a stable code.
-import { IamFetchError } from '../errors.js'
+import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
 
@@ -48,15 +48,6 @@ export async function awsCall({ service, operation, request, fetch: send = globa
 function pause(attempt) {
   const delay = backoffDelayMs(attempt, 100, 5000)
   return new Promise((resolve) => setTimeout(resolve, delay))
-}
-
-/** Removes every secret value from a text that may quote one back. */
-export function scrub(text, secrets) {
-  let out = text
-  for (const secret of secrets) {
-    if (secret) out = out.split(secret).join('** redacted **')
-  }
-  return out
 }
 
 /** Parses an answer that should be JSON; anything else is a clear error. */

@@ -24,6 +24,10 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
       try {
         const fetchedAt = now()
         const fresh = checkCredentials(await source())
+        if (fresh.expiration && fresh.expiration.getTime() <= now()) {
+          // Signing with them would only earn AWS's ExpiredToken; nothing is cached, so the next call asks again.
+          throw new IamFetchError('ERR_CREDENTIALS_EXPIRED', `the credentials provider returned credentials that expired at ${fresh.expiration.toISOString()}`)
+        }
         current = fresh
         // Credentials that live shorter than twice the margin are used for half their life.
         const lifetime = fresh.expiration ? fresh.expiration.getTime() - fetchedAt : Infinity
