@@ -22,6 +22,13 @@ pub const MAX_EXPIRES_IN: u32 = 604_800;
 /// The payload hash S3 accepts in place of a body hash.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// More headers than this are refused: aws-sigv4's `http::HeaderMap` panics
+/// past about 24,500, and no real request comes near.
+pub const MAX_HEADERS: usize = 10_000;
+
+/// The longest path and query `http::Uri` holds (its `MAX_LEN`); longer panics inside aws-sigv4.
+const MAX_URI_BYTES: usize = 65_534;
+
 const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
 const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 
@@ -235,6 +242,7 @@ pub fn sign(
 
     let payload_hash = payload_hash(request.payload, &service, &settings.location)?;
     let headers = headers_to_sign(request.headers, credentials)?;
+    check_uri_length(request.url, credentials, settings, &headers)?;
 
     let aws_settings = aws_settings(settings, is_s3)?;
     // Identity::new, not `.into()`: the From impl builds a feature-tracking
@@ -466,6 +474,12 @@ fn headers_to_sign<'h>(
     headers: &'h [(String, String)],
     credentials: &Credentials,
 ) -> Result<Vec<(String, &'h str)>, Error> {
+    if headers.len() > MAX_HEADERS {
+        return Err(Error::new(
+            ErrorCode::InvalidHeader,
+            format!("{} headers: at most {MAX_HEADERS} can be signed", headers.len()),
+        ));
+    }
     let mut kept = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         if !is_token(name) {
@@ -493,6 +507,50 @@ fn headers_to_sign<'h>(
         }
     }
     Ok(kept)
+}
+
+/// aws-sigv4 rebuilds the query, its own parameters added when presigning, as
+/// an `http::Uri`, which panics past 65,534 bytes: refused here instead, from
+/// an upper bound of that length.
+fn check_uri_length(
+    url: &str,
+    credentials: &Credentials,
+    settings: &SigningSettings,
+    headers: &[(String, &str)],
+) -> Result<(), Error> {
+    let after_authority = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path_and_query = after_authority.find(['/', '?']).map_or("", |at| &after_authority[at..]);
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let mut bound = path.len() + 1 + encoded_len(query);
+    if matches!(settings.location, SignatureLocation::Query { .. }) {
+        let token = credentials.session_token.as_deref().map_or(0, |t| encoded_len(t) + 32);
+        let signed_headers: usize = headers.iter().map(|(name, _)| 3 * name.len() + 3).sum();
+        // Algorithm, Credential's date/region/service scope, Date, Expires, SignedHeaders' own names, Signature: under 512.
+        bound += encoded_len(&credentials.access_key_id) + token + signed_headers + 512;
+    }
+    if bound > MAX_URI_BYTES {
+        return Err(Error::new(
+            ErrorCode::InvalidUrl,
+            format!("the URL as signed would be about {bound} bytes, more than the {MAX_URI_BYTES} a URL can hold"),
+        ));
+    }
+    Ok(())
+}
+
+/// An upper bound of `s`'s length once aws-sigv4 has decoded and encoded it
+/// again: an escaped byte takes 3, and each parameter may gain an `=`
+/// (counted on its `&`, plus one). A plain loop: kept small in the wasm.
+#[inline(never)]
+fn encoded_len(s: &str) -> usize {
+    let mut len = 1;
+    for b in s.bytes() {
+        len += match b {
+            b'&' => 2,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' | b'.' | b'~' => 1,
+            _ => 3,
+        };
+    }
+    len
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {

@@ -254,3 +254,21 @@ test("AwsV4Signer exposes aws4fetch's public fields once signed, the same values
   assert.equal(await ours.signature(), await theirs.signature())
   assertNoSecrets(JSON.stringify(ours))
 })
+
+test('inputs past aws-sigv4 limits are errors, not traps: the core keeps signing afterwards', async () => {
+  const presign = (options, url = FUNCTION_URL) => signRequest({ url }, { ...credentials, signQuery: true, ...options })
+  const cases = [
+    ['ERR_INVALID_URL', presign({}, `${FUNCTION_URL}/?q=${'a'.repeat(70_000)}`)],
+    ['ERR_INVALID_URL', presign({ accessKeyId: 'A'.repeat(70_000) })],
+    ['ERR_INVALID_URL', presign({ sessionToken: 'T'.repeat(70_000) })],
+    ['ERR_INVALID_URL', signRequest({ url: `${FUNCTION_URL}/?q=${'!'.repeat(21_844)}` }, credentials)],
+    ['ERR_INVALID_HEADER', signRequest({ url: FUNCTION_URL, headers: Array.from({ length: 24_600 }, (_, i) => [`x-h${i}`, 'v']) }, credentials)],
+  ]
+  for (const [code, signing] of cases) {
+    const error = await rejection(signing)
+    assert.equal(error.code, code, error.message)
+    assertNoSecrets(error.message)
+    const after = await new AwsV4Signer({ url: FUNCTION_URL, ...credentials }).sign()
+    assert.match(after.headers.get('authorization'), /^AWS4-HMAC-SHA256 /, 'the instance still signs')
+  }
+})
