@@ -16,15 +16,19 @@ bash scripts/setup.sh
 
 wasm_target=wasm32-unknown-unknown
 simd="-C target-feature=+simd128"
+stable_default_build() {
+  RUSTFLAGS="$simd" cargo build --release --target $wasm_target --no-default-features --features tracing-off \
+    --target-dir target/wasm-default --quiet
+}
 if rustup run nightly rustc --version >/dev/null 2>&1 && rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
   # Separate target dirs: each RUSTFLAGS set would otherwise rebuild the other's artifacts.
   RUSTFLAGS="$simd -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
     cargo +nightly build --release --target $wasm_target --no-default-features --features tracing-off \
-    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --target-dir target/wasm-default --quiet
+    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --target-dir target/wasm-default --quiet \
+    || { echo "warning: the nightly build failed (its -Z flags may have changed): building the default wasm on stable (larger)" >&2; stable_default_build; }
 else
   echo "warning: no nightly toolchain with rust-src: the default wasm is built on stable (larger)" >&2
-  RUSTFLAGS="$simd" cargo build --release --target $wasm_target --no-default-features --features tracing-off \
-    --target-dir target/wasm-default --quiet
+  stable_default_build
 fi
 RUSTFLAGS="$simd" cargo build --release --target $wasm_target --target-dir target/wasm-diagnostics --quiet
 

@@ -14,7 +14,21 @@ use tracing::{Event, Metadata, Subscriber};
 const FIELD: &str = "canonical_request";
 
 /// Runs `sign` and returns its result with the (redacted) canonical request it traced.
-pub(crate) fn with_canonical_request<T>(sign: impl FnOnce() -> T) -> (T, Option<String>) {
+///
+/// tracing caches each callsite's interest globally. A thread that registers
+/// aws-sigv4's event while another thread's listener is being set up can cache
+/// "never" for it (seen in parallel native tests), and the event is skipped:
+/// then the interest is rebuilt and `sign`, which is deterministic, runs again.
+pub(crate) fn with_canonical_request<T>(mut sign: impl FnMut() -> T) -> (T, Option<String>) {
+    let (result, captured) = listen(&mut sign);
+    if captured.is_some() {
+        return (result, captured);
+    }
+    tracing::callsite::rebuild_interest_cache();
+    listen(&mut sign)
+}
+
+fn listen<T>(sign: &mut impl FnMut() -> T) -> (T, Option<String>) {
     let slot = Arc::new(Mutex::new(None));
     let listener = CanonicalRequestListener { slot: slot.clone() };
     let result = tracing::subscriber::with_default(listener, sign);

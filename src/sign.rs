@@ -266,18 +266,23 @@ pub fn sign(
         .build()
         .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
         .into();
-    let signable = SignableRequest::new(
-        request.method,
-        request.url,
-        headers.iter().map(|(n, v)| (n.as_str(), *v)),
-        SignableBody::Precomputed(payload_hash.clone()),
-    )
-    .map_err(|e| Error::new(ErrorCode::InvalidUrl, format!("the URL cannot be signed: {e}")))?;
+    let signable = || {
+        SignableRequest::new(
+            request.method,
+            request.url,
+            headers.iter().map(|(n, v)| (n.as_str(), *v)),
+            SignableBody::Precomputed(payload_hash.clone()),
+        )
+        .map_err(|e| Error::new(ErrorCode::InvalidUrl, format!("the URL cannot be signed: {e}")))
+    };
 
     let (output, canonical_request) = match settings.diagnostics {
-        Diagnostics::Off => (aws::sign(signable, &params), None),
+        Diagnostics::Off => (aws::sign(signable()?, &params), None),
         #[cfg(feature = "diagnostics")]
-        Diagnostics::Capture => crate::capture::with_canonical_request(|| aws::sign(signable, &params)),
+        Diagnostics::Capture => {
+            let (output, canonical_request) = crate::capture::with_canonical_request(|| signable().map(|s| aws::sign(s, &params)));
+            (output?, canonical_request)
+        }
         #[cfg(not(feature = "diagnostics"))]
         Diagnostics::Capture => {
             return Err(Error::new(

@@ -21,7 +21,7 @@ const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode'
 /** What `init.aws` may override for one call. */
 const PER_CALL_OPTIONS = [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress']
 const CLIENT_OPTIONS = [
-  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError',
+  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError',
 ]
 
 /**
@@ -43,12 +43,12 @@ export class AwsClient {
   constructor(options = {}) {
     rejectUnknownOptions(options, CLIENT_OPTIONS, 'AwsClient')
     const {
-      credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, service, region, cache,
+      credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, credentialsTimeoutMs, service, region, cache,
       retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
       maxBufferedBodyBytes, onHashProgress, ...signing
     } = options
     const given = credentials ?? (accessKeyId === undefined && oac ? undefined : { accessKeyId, secretAccessKey, sessionToken })
-    this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs })
+    this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs, timeoutMs: credentialsTimeoutMs })
     this.service = service
     this.region = region
     this.cache = cache ?? new Map()
@@ -221,11 +221,17 @@ export class AwsClient {
       if (!this.#credentials && !settings.accessKeyId) {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
       }
-      credentials = { ...(this.#credentials ? await this.#credentials() : {}), ...pickCredentials(settings) }
+      credentials = { ...(this.#credentials ? await this.#credentials(signal) : {}), ...pickCredentials(settings) }
       signed = await signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
       for (const [name, value] of signed.headers) sent.set(name, value)
     }
-    const request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+    let request
+    try {
+      request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+    } catch (cause) {
+      // fetch's own message may quote the URL, which can hold a presigned token: not kept.
+      throw new IamFetchError('ERR_INVALID_REQUEST', `fetch refuses to build this ${method} request: a GET or HEAD with a body, a method fetch forbids (CONNECT, TRACE, TRACK), or a RequestInit member it rejects`)
+    }
     const context = {
       host: url.host,
       method,

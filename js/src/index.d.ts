@@ -5,6 +5,7 @@ export type IamFetchErrorCode =
   | 'ERR_INVALID_HEADER'
   | 'ERR_MISSING_CREDENTIALS'
   | 'ERR_CREDENTIALS_EXPIRED'
+  | 'ERR_CREDENTIALS_TIMEOUT'
   | 'ERR_MISSING_REGION'
   | 'ERR_MISSING_SERVICE'
   | 'ERR_EXPIRES_RANGE'
@@ -12,6 +13,7 @@ export type IamFetchErrorCode =
   | 'ERR_INVALID_PAYLOAD_HASH'
   | 'ERR_UNSIGNED_PAYLOAD'
   | 'ERR_INVALID_OPTIONS'
+  | 'ERR_INVALID_REQUEST'
   | 'ERR_SIGNING_FAILED'
   | 'ERR_UNSUPPORTED_BODY'
   | 'ERR_NOT_INITIALIZED'
@@ -234,6 +236,8 @@ export function fromCognitoIdentityPool(options: {
   roleArn?: string
   stsEndpoint?: string
   roleSessionName?: string
+  /** How long one Cognito (or STS) attempt may take, in ms (default 10000); a timed-out attempt is retried like a network failure. */
+  timeoutMs?: number
 }): () => Promise<AwsCredentials & { identityId: string }>
 
 /** STS AssumeRole, signed with `credentials`. */
@@ -246,6 +250,8 @@ export function fromAssumeRole(options: {
   region?: string
   endpoint?: string
   fetch?: typeof fetch
+  /** How long one STS attempt may take, in ms (default 10000). */
+  timeoutMs?: number
 }): CredentialProvider
 
 /** STS AssumeRoleWithWebIdentity (unsigned) with an OIDC token. */
@@ -259,6 +265,8 @@ export function fromWebIdentity(options: {
   region?: string
   endpoint?: string
   fetch?: typeof fetch
+  /** How long one STS attempt may take, in ms (default 10000). */
+  timeoutMs?: number
 }): CredentialProvider
 
 /** Fixed credentials. */
@@ -272,6 +280,8 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
   credentials?: AwsCredentials | CredentialProvider
   /** How long before expiry credentials are refreshed (default 300000). */
   refreshMarginMs?: number
+  /** A provider that has not answered by then fails with ERR_CREDENTIALS_TIMEOUT, and the next call asks again (default 30000). Each call's AbortSignal also ends its own wait. */
+  credentialsTimeoutMs?: number
   /** Retries of 429 and 5xx answers (default 10). */
   retries?: number
   /** First backoff delay in ms (default 50), doubled per attempt, with full jitter. */

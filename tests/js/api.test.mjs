@@ -272,3 +272,16 @@ test('inputs past aws-sigv4 limits are errors, not traps: the core keeps signing
     assert.match(after.headers.get('authorization'), /^AWS4-HMAC-SHA256 /, 'the instance still signs')
   }
 })
+
+test('requests fetch itself refuses are ERR_INVALID_REQUEST, not a bare TypeError', async () => {
+  const client = new AwsClient({ ...credentials, service: 'lambda', region: 'us-east-1' })
+  for (const init of [{ method: 'GET', body: 'x' }, { method: 'HEAD', body: 'x' }, { method: 'TRACE' }, { method: 'CONNECT' }]) {
+    const error = await rejection(client.sign(FUNCTION_URL, init))
+    assert.ok(error instanceof IamFetchError, `${init.method}: ${error}`)
+    assert.equal(error.code, 'ERR_INVALID_REQUEST')
+    assertNoSecrets(`${error.message} ${JSON.stringify(error)}`)
+  }
+  const method = await rejection(signRequest({ method: 42, url: FUNCTION_URL }, credentials))
+  assert.equal(method.code, 'ERR_INVALID_METHOD')
+  assert.equal((await rejection(signRequest(null, credentials))).code, 'ERR_INVALID_OPTIONS')
+})

@@ -279,3 +279,28 @@ test('a provider that returns already expired credentials: ERR_CREDENTIALS_EXPIR
   }
   assert.equal(sent, 0)
 })
+
+test('a provider that never settles: each call ends at its own AbortSignal, the refresh times out and is not kept', async () => {
+  let calls = 0
+  const never = () => { calls++; return new Promise(() => {}) }
+  const client = new AwsClient({ credentials: never, credentialsTimeoutMs: 1500, service: 'lambda', region: 'us-east-1', fetch: async () => new Response('') })
+  const started = Date.now()
+  const aborted = await client.fetch('https://abc.lambda-url.us-east-1.on.aws/', { signal: AbortSignal.timeout(200) }).then(() => undefined, (e) => e)
+  assert.equal(aborted?.name, 'TimeoutError', String(aborted))
+  assert.ok(Date.now() - started < 1000, `the abort was honoured after ${Date.now() - started} ms`)
+  const timedOut = await client.fetch('https://abc.lambda-url.us-east-1.on.aws/').then(() => undefined, (e) => e)
+  assert.equal(timedOut?.code, 'ERR_CREDENTIALS_TIMEOUT', String(timedOut))
+  assert.equal(calls, 1, 'the two calls shared the one refresh')
+  await client.fetch('https://abc.lambda-url.us-east-1.on.aws/').catch(() => {})
+  assert.equal(calls, 2, 'a timed-out refresh is not kept: the next call asks again')
+})
+
+test('a stalled Cognito: each attempt times out (timeoutMs) and the provider fails in seconds, not never', async (t) => {
+  stack.setFault('cognitoIdentity', 'slow=5000')
+  t.after(() => stack.clearFaults())
+  const started = Date.now()
+  const error = await rejection(fromCognitoIdentityPool({ identityPoolId: stack.ids.identityPoolId, endpoint: stack.endpoints.cognitoIdentity, timeoutMs: 300, storage: memoryStore() })())
+  assert.equal(error.code, 'ERR_NETWORK', error.message)
+  assert.match(error.message, /Cognito GetId failed: .*(timeout|aborted)/i)
+  assert.ok(Date.now() - started < 4500, `gave up after ${Date.now() - started} ms, before one stalled answer would have come`)
+})

@@ -2,6 +2,9 @@
 // retries with jittered backoff on throttling, 5xx and network failures, and
 // turns AWS's error answers into IamFetchErrors with a stable code.
 import { IamFetchError, scrub } from '../errors.js'
+
+/** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
 
@@ -13,13 +16,14 @@ import { classifyAwsError } from './aws-error.js'
  * @param {typeof fetch} [call.fetch]
  * @param {string[]} [call.secrets] values never to show in a message (login tokens, keys)
  * @param {number} [call.retries] attempts after the first (default 3)
+ * @param {number} [call.timeoutMs] how long one attempt may take (default 10000); a timeout is retried as a network failure
  * @returns {Promise<string>} the answer body
  */
-export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3 }) {
+export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3, timeoutMs = DEFAULT_CALL_TIMEOUT_MS }) {
   for (let attempt = 0; ; attempt++) {
     let response
     try {
-      response = await send(await request())
+      response = await send(await request(), { signal: AbortSignal.timeout(timeoutMs) })
     } catch (cause) {
       if (cause instanceof IamFetchError) throw cause
       if (attempt >= retries) {

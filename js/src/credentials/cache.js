@@ -4,13 +4,16 @@ import { IamFetchError } from '../errors.js'
 
 /** The default margin before expiry at which credentials are refreshed. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000
+/** A provider that has not answered by then has failed: a refresh that never settles would hold every caller forever. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000
 
 /**
  * @param {Function | object} source a provider `() => Promise<credentials>`, or credentials
- * @param {{ refreshMarginMs?: number, now?: () => number }} [options]
- * @returns {() => Promise<{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }>}
+ * @param {{ refreshMarginMs?: number, timeoutMs?: number, now?: () => number }} [options]
+ * @returns {(signal?: AbortSignal) => Promise<{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }>}
+ *   a caller's signal ends its own wait; the shared refresh goes on for the others
  */
-export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, now = Date.now } = {}) {
+export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, now = Date.now } = {}) {
   if (typeof source !== 'function') {
     const fixed = checkCredentials(source)
     return async () => fixed
@@ -18,12 +21,16 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
   let current
   let freshUntil = 0
   let refreshing
-  return function credentials() {
+  return function credentials(signal) {
     if (current && now() < freshUntil) return Promise.resolve(current)
     refreshing ??= (async () => {
+      let timer
       try {
         const fetchedAt = now()
-        const fresh = checkCredentials(await source())
+        const timeout = new Promise((resolve, reject) => {
+          timer = setTimeout(() => reject(new IamFetchError('ERR_CREDENTIALS_TIMEOUT', `the credentials provider did not answer within ${timeoutMs} ms`)), timeoutMs)
+        })
+        const fresh = checkCredentials(await Promise.race([source(), timeout]))
         if (fresh.expiration && fresh.expiration.getTime() <= now()) {
           // Signing with them would only earn AWS's ExpiredToken; nothing is cached, so the next call asks again.
           throw new IamFetchError('ERR_CREDENTIALS_EXPIRED', `the credentials provider returned credentials that expired at ${fresh.expiration.toISOString()}`)
@@ -34,11 +41,12 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
         freshUntil = fetchedAt + Math.max(lifetime - refreshMarginMs, lifetime / 2)
         return fresh
       } finally {
-        // A failed refresh leaves nothing behind: the next call tries again.
+        // A failed or timed-out refresh leaves nothing behind: the next call tries again.
+        clearTimeout(timer)
         refreshing = undefined
       }
     })()
-    return refreshing
+    return signal ? untilAborted(refreshing, signal) : refreshing
   }
 }
 
@@ -55,4 +63,14 @@ function checkCredentials(credentials) {
     throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'expiration must be a Date or epoch milliseconds')
   }
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined, expiration: expires }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+export function untilAborted(promise, signal) {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

@@ -24,10 +24,11 @@ const MAX_LOGINS = 10
  * @param {'enhanced' | 'basic'} [options.flow] default enhanced
  * @param {string} [options.roleArn] the role to assume in the basic flow
  * @param {string} [options.stsEndpoint] STS endpoint for the basic flow
+ * @param {number} [options.timeoutMs] how long one Cognito or STS attempt may take (default 10000)
  */
 export function fromCognitoIdentityPool({
   identityPoolId, region, logins, customRoleArn, accountId, storage, endpoint, fetch,
-  flow = 'enhanced', roleArn, stsEndpoint, roleSessionName,
+  flow = 'enhanced', roleArn, stsEndpoint, roleSessionName, timeoutMs,
 }) {
   const poolMatch = POOL_ID.exec(identityPoolId ?? '')
   if (!poolMatch) throw new IamFetchError('ERR_INVALID_OPTIONS', 'identityPoolId must look like <region>:<guid>')
@@ -39,7 +40,7 @@ export function fromCognitoIdentityPool({
 
   return async () => {
     const loginTokens = await resolveLogins(logins)
-    const call = (operation, input) => cognitoCall({ url, fetch, operation, input, secrets: Object.values(loginTokens) })
+    const call = (operation, input) => cognitoCall({ url, fetch, operation, input, secrets: Object.values(loginTokens), timeoutMs })
     const withLogins = Object.keys(loginTokens).length ? { Logins: loginTokens } : {}
     const key = cacheKey(identityPoolId, Object.keys(loginTokens))
     // A guest who signs in brings the guest identity along, so Cognito links it.
@@ -49,7 +50,7 @@ export function fromCognitoIdentityPool({
     const credentialsFor = async (identityId) => {
       if (flow === 'basic') {
         const { IdentityId, Token } = await call('GetOpenIdToken', { IdentityId: identityId, ...withLogins })
-        const credentials = await assumeRoleWithWebIdentity({ roleArn, token: Token, roleSessionName, region, endpoint: stsEndpoint, fetch })
+        const credentials = await assumeRoleWithWebIdentity({ roleArn, token: Token, roleSessionName, region, endpoint: stsEndpoint, fetch, timeoutMs })
         return { identityId: IdentityId ?? identityId, credentials }
       }
       const answer = await call('GetCredentialsForIdentity', { IdentityId: identityId, CustomRoleArn: customRoleArn, ...withLogins })
@@ -71,9 +72,10 @@ export function fromCognitoIdentityPool({
   }
 }
 
-async function cognitoCall({ url, fetch, operation, input, secrets }) {
+async function cognitoCall({ url, fetch, operation, input, secrets, timeoutMs }) {
   const body = JSON.stringify(input)
   const answer = await awsCall({
+    timeoutMs,
     service: 'cognito-identity',
     operation: `Cognito ${operation}`,
     fetch,

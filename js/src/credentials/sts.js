@@ -21,8 +21,9 @@ const FORM = 'application/x-www-form-urlencoded'
  * @param {string} [options.region] default us-east-1
  * @param {string} [options.endpoint] default https://sts.<region>.amazonaws.com/
  * @param {typeof fetch} [options.fetch]
+ * @param {number} [options.timeoutMs] how long one STS attempt may take (default 10000)
  */
-export function fromAssumeRole({ credentials, roleArn, roleSessionName, durationSeconds, externalId, region = 'us-east-1', endpoint, fetch }) {
+export function fromAssumeRole({ credentials, roleArn, roleSessionName, durationSeconds, externalId, region = 'us-east-1', endpoint, fetch, timeoutMs }) {
   requireRoleArn(roleArn)
   checkDuration(durationSeconds)
   const caller = cachedProvider(credentials)
@@ -39,6 +40,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
       ExternalId: externalId,
     })
     const answer = await awsCall({
+      timeoutMs,
       service: 'sts',
       operation: 'STS AssumeRole',
       fetch,
@@ -73,19 +75,20 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
  * @param {string} [options.region]
  * @param {string} [options.endpoint]
  * @param {typeof fetch} [options.fetch]
+ * @param {number} [options.timeoutMs] how long one STS attempt may take (default 10000)
  */
-export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch }) {
+export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch, timeoutMs }) {
   requireRoleArn(roleArn)
   checkDuration(durationSeconds)
   if (!webIdentityToken) throw new IamFetchError('ERR_INVALID_OPTIONS', 'webIdentityToken is required')
   return async () => {
     const token = typeof webIdentityToken === 'function' ? await webIdentityToken() : webIdentityToken
-    return assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region, endpoint, fetch })
+    return assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region, endpoint, fetch, timeoutMs })
   }
 }
 
 /** One AssumeRoleWithWebIdentity call; also the second step of Cognito's basic flow. */
-export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch }) {
+export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch, timeoutMs }) {
   const url = endpoint ?? `https://sts.${region}.amazonaws.com/`
   const body = form({
     Action: 'AssumeRoleWithWebIdentity',
@@ -98,6 +101,7 @@ export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionNam
     DurationSeconds: durationSeconds,
   })
   const answer = await awsCall({
+    timeoutMs,
     service: 'sts',
     operation: 'STS AssumeRoleWithWebIdentity',
     fetch,
