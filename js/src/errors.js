@@ -16,12 +16,13 @@ export class IamFetchError extends Error {
   }
 }
 
-/** Turns what the wasm core throws into an IamFetchError. */
+/**
+ * Turns what a call into wasm throws into an IamFetchError. The core returns
+ * its errors as values (src/wire.rs), so anything else thrown is a trap or a
+ * glue failure.
+ */
 export function fromWasmError(error) {
   if (error instanceof IamFetchError) return error
-  if (error?.name === 'IamFetchError' && typeof error.code === 'string') {
-    return new IamFetchError(error.code, error.message)
-  }
   return new IamFetchError('ERR_INTERNAL', `iamfetch's signing core failed: ${error?.message ?? error}`, { cause: error })
 }
 

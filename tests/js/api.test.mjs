@@ -223,6 +223,7 @@ test('an unknown option is ERR_INVALID_OPTIONS naming the key, in every API that
     () => new AwsClient(credentials).sign(FUNCTION_URL, { aws: { singleEncoding: true } }),
     () => new AwsClient(credentials).fetch(FUNCTION_URL, { aws: { singleEncoding: true } }),
     () => proxy.createSigningProxy({ upstream: FUNCTION_URL, credentials, verify: false, singleEncoding: true }),
+    () => proxy.createSigningProxy({ upstream: FUNCTION_URL, credentials, verify: false, cors: { allowOrigins: '*', singleEncoding: true } }),
     () => proxy.signCloudFrontOriginRequest({}, { credentials, singleEncoding: true }),
   ]
   for (const refuse of refusals) {

@@ -2,11 +2,11 @@
 // retries with jittered backoff on throttling, 5xx and network failures, and
 // turns AWS's error answers into IamFetchErrors with a stable code.
 import { IamFetchError, scrub } from '../errors.js'
-
-/** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
-export const DEFAULT_CALL_TIMEOUT_MS = 10_000
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
+
+/** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
+const DEFAULT_CALL_TIMEOUT_MS = 10_000
 
 /**
  * @param {object} call

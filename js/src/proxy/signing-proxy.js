@@ -322,8 +322,9 @@ function listedInConnection(headers) {
   return new Set((headers.get('connection') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
 }
 
-function corsConfig({ allowOrigins, allowHeaders, exposeHeaders, maxAge = 600, allowCredentials = false, ...rest }) {
-  if (Object.keys(rest).length) throw invalidOptions(`unknown cors option(s): ${Object.keys(rest).join(', ')}`)
+function corsConfig(cors) {
+  rejectUnknownOptions(cors, ['allowOrigins', 'allowHeaders', 'exposeHeaders', 'maxAge', 'allowCredentials'], 'cors')
+  const { allowOrigins, allowHeaders, exposeHeaders, maxAge = 600, allowCredentials = false } = cors
   if (allowOrigins !== '*' && !Array.isArray(allowOrigins)) throw invalidOptions("cors.allowOrigins must be '*' or an array of origins")
   if (allowOrigins === '*' && allowCredentials) throw invalidOptions("cors: allowCredentials cannot go with allowOrigins '*'")
   return {
