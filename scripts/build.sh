@@ -36,6 +36,7 @@ out=target/wasm-bindgen
 rm -rf "$out" js/dist
 bindgen() {
   wasm-bindgen --target web --out-dir "$out" --out-name "$2" "$1/$wasm_target/release/iamfetch.wasm"
+  node scripts/wasm-glue.mjs "$out/$2.js"
   # wasm-opt reads the enabled features from the target_features section, then drops it.
   # -O3 measured as fast as -Oz on the opt-level 3 build, and 0.3 KB smaller after gzip.
   node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers --strip-target-features \

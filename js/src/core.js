@@ -6,9 +6,10 @@
 import { IamFetchError, fromWasmError } from './errors.js'
 
 let loaders
+/** Per build: its compiled module and glue factory once loaded, and the live instance's bindings. */
 const builds = { core: {}, diagnostics: {} }
 
-/** Called once by each runtime entry: `{ core, diagnostics }`, each `() => Promise<bindings>`. */
+/** Called once by each runtime entry: `{ core, diagnostics }`, each `() => Promise<{ createBindings, module }>`. */
 export function setWasmLoaders(registered) {
   loaders = registered
 }
@@ -16,13 +17,24 @@ export function setWasmLoaders(registered) {
 function load(which) {
   const build = builds[which]
   build.loading ??= loaders[which]().then(
-    (bindings) => { build.bindings = bindings },
+    ({ createBindings, module }) => {
+      build.createBindings = createBindings
+      build.module = module
+      instantiate(build)
+    },
     (error) => {
       build.loading = undefined
       throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${which === 'core' ? 'core' : 'diagnostics build'}: ${error?.message ?? error}`, { cause: error })
     },
   )
   return build.loading
+}
+
+/** A new instance of the compiled module, with its own glue; synchronous. */
+function instantiate(build) {
+  const bindings = build.createBindings()
+  bindings.initSync({ module: build.module })
+  build.bindings = bindings
 }
 
 /**
@@ -48,15 +60,19 @@ function loaded(which) {
 }
 
 /**
- * Runs a call into wasm, mapping its errors to IamFetchError. A trap (a Rust
- * panic, which should never happen) leaves the instance unusable, so the next
- * load starts a fresh one.
+ * Runs a call into wasm, mapping its errors to IamFetchError. The core returns
+ * its errors as values, so anything thrown is a trap (a Rust panic, which
+ * should never happen, or a stack overflow) or a glue failure: either may leave
+ * the instance's memory or stack pointer inconsistent, so the next call gets a
+ * fresh instance of the already compiled module.
  */
 export function callWasm(fn, which = 'core') {
+  const build = builds[which]
+  const bindings = loaded(which)
   try {
-    return fn(loaded(which))
+    return fn(bindings)
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) builds[which] = {}
+    if (!(error instanceof IamFetchError) && build.bindings === bindings) instantiate(build)
     throw fromWasmError(error)
   }
 }

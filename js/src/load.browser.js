@@ -1,17 +1,24 @@
-// Wasm loaders for browsers and Deno: fetch the .wasm relative to this module
-// (bundlers follow the URL). The diagnostics build is fetched only the first
-// time it is asked for, and a bundler that splits chunks keeps its glue apart.
-import * as core from './wasm/iamfetch.js'
+// Wasm loaders for browsers and Deno: fetch and compile the .wasm relative to
+// this module (bundlers follow the URL). The diagnostics build is fetched only
+// the first time it is asked for, and a bundler that splits chunks keeps its
+// glue apart.
+import { createBindings } from './wasm/iamfetch.js'
 import { setWasmLoaders } from './core.js'
 
+async function compile(url) {
+  const response = await fetch(url)
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} fetching ${url}`)
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response)
+  }
+  // Served with another type (some dev servers), or no streaming compile (older Safari).
+  return WebAssembly.compile(await response.arrayBuffer())
+}
+
 setWasmLoaders({
-  core: async () => {
-    await core.default({ module_or_path: new URL('./wasm/iamfetch_bg.wasm', import.meta.url) })
-    return core
-  },
-  diagnostics: async () => {
-    const diagnostics = await import('./wasm/iamfetch_diag.js')
-    await diagnostics.default({ module_or_path: new URL('./wasm/iamfetch_diag_bg.wasm', import.meta.url) })
-    return diagnostics
-  },
+  core: async () => ({ createBindings, module: await compile(new URL('./wasm/iamfetch_bg.wasm', import.meta.url)) }),
+  diagnostics: async () => ({
+    createBindings: (await import('./wasm/iamfetch_diag.js')).createBindings,
+    module: await compile(new URL('./wasm/iamfetch_diag_bg.wasm', import.meta.url)),
+  }),
 })
