@@ -40,15 +40,22 @@ export function declaredPayloadHash(headers, options) {
 
 /**
  * @param {BodyInit | null | undefined} body
- * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void }} [options]
+ * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal }} [options]
  * @returns {Promise<PreparedBody>}
  */
-export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress } = {}) {
+export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal } = {}) {
   await init()
+  if (isStream(body) && body.locked) {
+    throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
+  }
   if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
   if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
-    return { body, ...(await hashContiguous(toBytes(body))), replayable: true }
+    const bytes = toBytes(body)
+    if (bytes.buffer.resizable || bytes.buffer.growable) {
+      throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'fetch does not send a resizable ArrayBuffer: send a fixed copy, buffer.slice()')
+    }
+    return { body, ...(await hashContiguous(bytes)), replayable: true }
   }
   if (body instanceof URLSearchParams) {
     // fetch sends exactly toString(), with its own form content-type.
@@ -59,13 +66,13 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
     const serialized = new Response(body)
     const contentType = serialized.headers.get('content-type')
     const blob = await serialized.blob()
-    return { body: blob, payloadHash: await hashBlob(blob, onHashProgress), replayable: true, contentType }
+    return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal), replayable: true, contentType }
   }
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
-    return { body, payloadHash: await hashBlob(body, onHashProgress), replayable: true }
+    return { body, payloadHash: await hashBlob(body, onHashProgress, signal), replayable: true }
   }
   if (isStream(body)) {
-    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress)
+    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal)
     return { body: bytes, ...(await hashContiguous(bytes)), replayable: true }
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
@@ -89,8 +96,8 @@ function toHex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-/** Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. */
-export async function hashBlob(blob, onHashProgress) {
+/** Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. An abort stops it between chunks. */
+export async function hashBlob(blob, onHashProgress, signal) {
   if (blob.size >= WEBCRYPTO_MIN_BYTES && blob.size <= WEBCRYPTO_MAX_BLOB_BYTES && globalThis.crypto?.subtle) {
     const hash = toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))
     onHashProgress?.(blob.size, blob.size)
@@ -99,6 +106,7 @@ export async function hashBlob(blob, onHashProgress) {
   const hasher = new (wasm().Sha256)()
   try {
     for (let offset = 0; offset < blob.size; offset += CHUNK_BYTES) {
+      signal?.throwIfAborted()
       const chunk = new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer())
       callWasm(() => hasher.update(chunk))
       onHashProgress?.(Math.min(offset + CHUNK_BYTES, blob.size), blob.size)
@@ -111,8 +119,8 @@ export async function hashBlob(blob, onHashProgress) {
 }
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
-async function bufferStream(stream, limit, onHashProgress) {
-  const bytes = await readUpTo(stream, limit, (size) => onHashProgress?.(size, undefined))
+async function bufferStream(stream, limit, onHashProgress, signal) {
+  const bytes = await readUpTo(stream, limit, (size) => onHashProgress?.(size, undefined), signal)
   if (bytes === undefined) {
     throw new IamFetchError(
       'ERR_BODY_TOO_LARGE',
@@ -124,22 +132,41 @@ async function bufferStream(stream, limit, onHashProgress) {
 
 /**
  * A stream's bytes in one buffer, or undefined (and the stream cancelled) once
- * they pass `limit`. `onChunk(sizeSoFar)` follows the reading.
+ * they pass `limit`. `onChunk(sizeSoFar)` follows the reading. Chunks may be
+ * any BufferSource or string (UTF-8), as the caller's stream produced them;
+ * anything else is refused. An abort cancels the stream, even mid-read of a
+ * stalled one, and rejects with the signal's reason.
  */
-export async function readUpTo(stream, limit, onChunk) {
+export async function readUpTo(stream, limit, onChunk, signal) {
+  signal?.throwIfAborted()
   const chunks = []
   let size = 0
   const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      return undefined
+  // Cancelling settles a pending read at once, however long the source stalls.
+  const onAbort = () => reader.cancel(signal.reason).catch(() => {})
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      signal?.throwIfAborted()
+      if (done) break
+      let chunk
+      try {
+        chunk = toBytes(value)
+      } catch (error) {
+        reader.cancel(error).catch(() => {})
+        throw error
+      }
+      size += chunk.byteLength
+      if (size > limit) {
+        reader.cancel().catch(() => {})
+        return undefined
+      }
+      chunks.push(chunk)
+      onChunk?.(size)
     }
-    chunks.push(value)
-    onChunk?.(size)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
   const bytes = new Uint8Array(size)
   let at = 0

@@ -190,6 +190,7 @@ export class AwsClient {
     const method = (initMethod ?? (isRequest ? input.method : 'GET')).toUpperCase()
     const headers = toHeaders(isRequest ? input.headers : initHeaders)
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
+    const signal = initSignal ?? (isRequest ? input.signal : undefined)
     const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await input.blob() : null
     const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
     const oac = settings.oac ?? this.oac
@@ -197,6 +198,7 @@ export class AwsClient {
       declaredHash: declaredPayloadHash(headers, settings),
       maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
       onHashProgress: settings.onHashProgress ?? this.onHashProgress,
+      signal,
     })
     if (payload.contentType) headers.set('content-type', payload.contentType)
     const passed = {}
@@ -204,7 +206,7 @@ export class AwsClient {
       if (key in rest) passed[key] = rest[key]
       else if (isRequest && key !== 'priority') passed[key] = input[key]
     }
-    return { url, method, headers, payload, signal: initSignal ?? (isRequest ? input.signal : undefined), settings, oac, passed }
+    return { url, method, headers, payload, signal, settings, oac, passed }
   }
 
   /** Signs (or, through OAC, adds the body hash to) one attempt of a prepared request. */

@@ -6,12 +6,27 @@ const encoder = new TextEncoder()
 /** Bytes of a string (UTF-8) or of any ArrayBuffer / view, without copying views. */
 export function toBytes(data) {
   if (typeof data === 'string') return encoder.encode(data)
+  const buffer = ArrayBuffer.isView(data) ? data.buffer : data
+  if (!(buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer))) {
+    throw new IamFetchError('ERR_UNSUPPORTED_BODY', `expected a string, an ArrayBuffer or an ArrayBuffer view, not ${Object.prototype.toString.call(data)}`)
+  }
+  // A detached view reads as empty: hashing it would sign zero bytes.
+  if (isDetached(buffer)) throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the ArrayBuffer is detached (transferred): it has no bytes to hash or send')
   if (data instanceof Uint8Array) return data
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) {
-    return new Uint8Array(data)
+  return new Uint8Array(data)
+}
+
+/** ES2024's `detached`, or, where it is missing (Node 20), the one thing a detached buffer refuses. */
+function isDetached(buffer) {
+  if (typeof buffer.detached === 'boolean') return buffer.detached
+  if (buffer.byteLength !== 0 || !(buffer instanceof ArrayBuffer)) return false
+  try {
+    new Uint8Array(buffer)
+    return false
+  } catch {
+    return true
   }
-  throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'expected a string, an ArrayBuffer or an ArrayBuffer view')
 }
 
 /**
