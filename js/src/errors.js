@@ -29,11 +29,14 @@ export function fromWasmError(error) {
 /** Secrets shorter than this are not scrubbed: replacing every "a" would mangle the text and hide nothing. */
 const MIN_SCRUBBED_LENGTH = 8
 
+/** What a secret is replaced by wherever it would be printed. */
+export const REDACTED = '** redacted **'
+
 /** Removes every secret value (token, key) from a text that may quote one back. */
 export function scrub(text, secrets) {
   let out = text
   for (const secret of secrets) {
-    if (typeof secret === 'string' && secret.length >= MIN_SCRUBBED_LENGTH) out = out.split(secret).join('** redacted **')
+    if (typeof secret === 'string' && secret.length >= MIN_SCRUBBED_LENGTH) out = out.split(secret).join(REDACTED)
   }
   return out
 }

@@ -1,5 +1,5 @@
 import { signCall } from './core.js'
-import { IamFetchError } from './errors.js'
+import { IamFetchError, REDACTED } from './errors.js'
 import { declaredPayloadHash, prepareBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions, signingCall } from './options.js'
 
@@ -189,6 +189,27 @@ export class AwsV4Signer {
   /** aws4fetch's field, as a getter: it holds the session token, so JSON.stringify(signer) must not see it. */
   get canonicalHeaders() {
     return this.#canonicalHeaders
+  }
+
+  /**
+   * The fields as printed (JSON.stringify, util.inspect, Deno's console):
+   * once signed, the headers or the presigned URL hold the session token,
+   * which is redacted here and only here.
+   */
+  toJSON() {
+    const headers = {}
+    for (const [name, value] of this.headers) headers[name] = name === 'x-amz-security-token' ? REDACTED : value
+    const url = new URL(this.url)
+    if (url.searchParams.has('X-Amz-Security-Token')) url.searchParams.set('X-Amz-Security-Token', REDACTED)
+    return { ...this, url: url.href, headers }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
+    return `AwsV4Signer ${inspect(this.toJSON(), options)}`
+  }
+
+  [Symbol.for('Deno.customInspect')](inspect, options) {
+    return `AwsV4Signer ${inspect(this.toJSON(), options)}`
   }
 
   /**

@@ -16,7 +16,7 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000
 export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, now = Date.now } = {}) {
   if (typeof source !== 'function') {
     const fixed = checkCredentials(source)
-    return async () => fixed
+    return async () => refuseExpired(fixed, now(), 'the credentials given')
   }
   let current
   let freshUntil = 0
@@ -30,11 +30,8 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
         const timeout = new Promise((resolve, reject) => {
           timer = setTimeout(() => reject(new IamFetchError('ERR_CREDENTIALS_TIMEOUT', `the credentials provider did not answer within ${timeoutMs} ms`)), timeoutMs)
         })
-        const fresh = checkCredentials(await Promise.race([source(), timeout]))
-        if (fresh.expiration && fresh.expiration.getTime() <= now()) {
-          // Signing with them would only earn AWS's ExpiredToken; nothing is cached, so the next call asks again.
-          throw new IamFetchError('ERR_CREDENTIALS_EXPIRED', `the credentials provider returned credentials that expired at ${fresh.expiration.toISOString()}`)
-        }
+        // Expired ones are not cached: the next call asks again.
+        const fresh = refuseExpired(checkCredentials(await Promise.race([source(), timeout])), now(), 'the credentials provider returned credentials that')
         current = fresh
         // Credentials that live shorter than twice the margin are used for half their life.
         const lifetime = fresh.expiration ? fresh.expiration.getTime() - fetchedAt : Infinity
@@ -48,6 +45,14 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
     })()
     return signal ? untilAborted(refreshing, signal) : refreshing
   }
+}
+
+/** Signing with expired credentials would only earn AWS's ExpiredToken. */
+function refuseExpired(credentials, nowMs, whose) {
+  if (credentials.expiration && credentials.expiration.getTime() <= nowMs) {
+    throw new IamFetchError('ERR_CREDENTIALS_EXPIRED', `${whose} expired at ${credentials.expiration.toISOString()}`)
+  }
+  return credentials
 }
 
 function checkCredentials(credentials) {
