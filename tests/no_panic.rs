@@ -10,6 +10,21 @@ use iamfetch::{sign, Credentials, Payload, Request};
 use proptest::prelude::*;
 use std::time::{Duration, SystemTime};
 
+/// Cases per property: `ci` in CI; `FUZZ_CASES=N` for a long run outside it
+/// (the README's testing section: N = 1,000,000). The long-input property,
+/// ~1,000× slower per case, runs N / 1,000.
+fn cases(ci: u32, per_fuzz_case: u32) -> u32 {
+    match std::env::var("FUZZ_CASES").ok().and_then(|n| n.parse::<u32>().ok()) {
+        Some(n) => (n / per_fuzz_case).max(1),
+        None => ci,
+    }
+}
+
+fn runner(cases: u32) -> proptest::test_runner::TestRunner {
+    println!("{cases} cases");
+    proptest::test_runner::TestRunner::new(ProptestConfig { cases, ..ProptestConfig::default() })
+}
+
 fn url() -> impl Strategy<Value = String> {
     prop_oneof![
         1 => any::<String>(),
@@ -129,17 +144,17 @@ fn sign_input(input: &Input) -> bool {
 
 #[test]
 fn signing_never_panics() {
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 20_000, ..ProptestConfig::default() });
+    let total = cases(20_000, 1);
     let signed = std::cell::Cell::new(0u32);
-    runner
+    runner(total)
         .run(&input(), |input| {
             signed.set(signed.get() + u32::from(sign_input(&input)));
             Ok(())
         })
         .unwrap();
     // Inputs that are all rejected up front would prove nothing about the signer.
-    assert!(signed.get() >= 1000, "only {} of 20000 inputs reached a signature", signed.get());
-    println!("{} of 20000 inputs signed, the rest rejected with an error", signed.get());
+    assert!(signed.get() >= total / 20, "only {} of {total} inputs reached a signature", signed.get());
+    println!("{} of {total} inputs signed, the rest rejected with an error", signed.get());
 }
 
 /// The flat form JS writes (src/wire.rs): any string, any body, never a panic,
@@ -156,8 +171,7 @@ fn the_flat_boundary_never_panics() {
         any::<String>(),
     ];
     let call = proptest::collection::vec(field, 0..26).prop_map(|fields| fields.join("\n"));
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 5_000, ..ProptestConfig::default() });
-    runner
+    runner(cases(5_000, 1))
         .run(&(call, proptest::collection::vec(any::<u8>(), 0..64)), |(call, body)| {
             let result = iamfetch::wire::write_result(iamfetch::wire::read_call(&call, &body).and_then(|c| c.sign()));
             let first = result.split('\n').next().unwrap_or_default();
@@ -168,24 +182,34 @@ fn the_flat_boundary_never_panics() {
 }
 
 /// Long inputs, where aws-sigv4's `http` types panic past their limits (a
-/// 65,534-byte URI, about 24,500 headers): refused with an error instead.
+/// 65,534-byte URI, about 24,500 headers): queries, header values and
+/// credentials up to 1 MiB and up to 100,000 headers are signed or refused
+/// with an error, in both signature locations and with diagnostics.
 #[test]
-fn long_queries_credentials_and_header_counts_never_panic() {
-    let query_char = prop_oneof![Just('a'), Just('!'), Just('%'), Just('='), Just('&'), Just('~'), Just('é')];
-    let long = (0usize..80_000, query_char).prop_map(|(n, c)| std::iter::repeat_n(c, n).collect::<String>());
-    let input = (long.clone(), 0usize..80_000, 0usize..80_000, 0usize..30_000, any::<bool>());
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 300, ..ProptestConfig::default() });
-    runner
-        .run(&input, |(query, key_len, token_len, header_count, presign)| {
-            let url = format!("https://abc.lambda-url.eu-west-1.on.aws/x?q={query}");
-            let headers: Vec<(String, String)> = (0..header_count).map(|i| (format!("x-h{i}"), "v".into())).collect();
+fn long_queries_header_values_credentials_and_header_counts_never_panic() {
+    const MIB: usize = 1 << 20;
+    let filler = prop_oneof![Just('a'), Just('!'), Just('%'), Just('='), Just('&'), Just('~'), Just(' '), Just('é'), Just('\u{1F600}')];
+    // Mostly around the limits that matter (the 64 KiB URI, 10,000 headers), sometimes anywhere up to the maximum.
+    let length = |around: usize, max: usize| prop_oneof![2 => (around - 2_000)..(around + 2_000), 1 => 0..=max];
+    let input = (
+        (length(65_534, MIB), filler.clone()),
+        (length(65_534, MIB), length(65_534, MIB)),
+        (length(10_000, 100_000), length(8_000, MIB), filler),
+        (any::<bool>(), any::<bool>()),
+    );
+    runner(cases(200, 1_000))
+        .run(&input, |((query_len, query_char), (key_len, token_len), (header_count, value_len, value_char), (presign, diagnostics))| {
+            let url = format!("https://abc.lambda-url.eu-west-1.on.aws/x?q={}", repeat(query_char, query_len));
+            let mut headers: Vec<(String, String)> = (0..header_count).map(|i| (format!("x-h{i}"), "v".into())).collect();
+            headers.push(("x-long".into(), repeat(value_char, value_len)));
             let credentials = Credentials {
                 access_key_id: "A".repeat(key_len.max(1)),
-                secret_access_key: "secret".into(),
+                secret_access_key: "S".repeat(key_len.max(1)),
                 session_token: (token_len > 0).then(|| "T".repeat(token_len)),
             };
             let settings = SigningSettings {
                 location: if presign { SignatureLocation::Query { expires_in: 60 } } else { SignatureLocation::Headers },
+                diagnostics: if diagnostics { Diagnostics::Capture } else { Diagnostics::Off },
                 ..SigningSettings::default()
             };
             let request = Request { method: "GET", url: &url, headers: &headers, payload: Payload::Bytes(b"") };
@@ -193,4 +217,8 @@ fn long_queries_credentials_and_header_counts_never_panic() {
             Ok(())
         })
         .unwrap();
+}
+
+fn repeat(c: char, len: usize) -> String {
+    std::iter::repeat_n(c, len).collect()
 }
