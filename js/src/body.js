@@ -35,7 +35,11 @@ export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
  * @param {{ payloadHash?: string }} [options]
  */
 export function declaredPayloadHash(headers, options) {
-  return headers.get('x-amz-content-sha256')?.trim() || options?.payloadHash || undefined
+  const option = options?.payloadHash
+  if (option != null && typeof option !== 'string') {
+    throw new IamFetchError('ERR_INVALID_PAYLOAD_HASH', 'payloadHash must be a string: a hex SHA-256, or UNSIGNED-PAYLOAD where the service accepts it')
+  }
+  return headers.get('x-amz-content-sha256')?.trim() || option || undefined
 }
 
 /**

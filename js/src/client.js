@@ -1,8 +1,8 @@
 import { init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { signParts, toHeaders, wireUrl } from './signer.js'
+import { signParts, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody } from './body.js'
-import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions } from './options.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkTimeoutMs, invalidOptions, rejectUnknownOptions } from './options.js'
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
@@ -21,7 +21,7 @@ const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode'
 /** What `init.aws` may override for one call. */
 const PER_CALL_OPTIONS = [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress']
 const CLIENT_OPTIONS = [
-  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError',
+  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError', 'timeoutMs', 'redirect',
 ]
 
 /**
@@ -45,7 +45,7 @@ export class AwsClient {
     const {
       credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, credentialsTimeoutMs, service, region, cache,
       retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
-      maxBufferedBodyBytes, onHashProgress, ...signing
+      maxBufferedBodyBytes, onHashProgress, timeoutMs, redirect, ...signing
     } = options
     const given = credentials ?? (accessKeyId === undefined && oac ? undefined : { accessKeyId, secretAccessKey, sessionToken })
     this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs, timeoutMs: credentialsTimeoutMs })
@@ -62,6 +62,8 @@ export class AwsClient {
     this.onHashProgress = onHashProgress
     this.signing = signing
     this.fetchImpl = fetchImpl
+    this.timeoutMs = checkTimeoutMs(timeoutMs, 'timeoutMs')
+    this.redirect = redirectMode(redirect)
   }
 
   /** Server time minus this device's time, learned from AWS's clock-skew answers (ms). */
@@ -88,7 +90,7 @@ export class AwsClient {
    * @returns {Promise<string>}
    */
   async presign(url, { expiresIn, method = 'GET', headers, aws } = {}) {
-    const target = new URL(url)
+    const target = wireUrl(url instanceof URL ? url.href : url)
     const socket = target.protocol === 'ws:' || target.protocol === 'wss:'
     if (socket) target.protocol = target.protocol === 'wss:' ? 'https:' : 'http:'
     const signed = await this.sign(target, { method, headers, aws: { ...aws, signQuery: true, expiresIn } })
@@ -101,11 +103,28 @@ export class AwsClient {
    * Signs and sends. 429, 5xx and network failures of idempotent requests are
    * retried with jittered backoff, each attempt signed afresh; a 403 for clock
    * skew is signed again once with the server's time, and the offset is kept.
+   * With `timeoutMs`, the whole call (credentials, attempts, backoff) must
+   * have the answer's headers by then, else it rejects with ERR_REQUEST_TIMEOUT.
    * @param {RequestInfo | URL} input
    * @param {RequestInit & { aws?: object }} [init]
    * @returns {Promise<Response>}
    */
   async fetch(input, init = {}) {
+    if (!this.timeoutMs) return this.#fetchWithRetries(input, init)
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(new IamFetchError('ERR_REQUEST_TIMEOUT', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
+    const caller = init.signal ?? (typeof Request !== 'undefined' && input instanceof Request ? input.signal : undefined)
+    try {
+      // The caller's signal keeps its say over the answer's body; the deadline ends with the headers.
+      return await this.#fetchWithRetries(input, { ...init, signal: caller ? eitherSignal(caller, deadline.signal) : deadline.signal })
+    } catch (error) {
+      throw deadline.signal.aborted ? deadline.signal.reason : error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async #fetchWithRetries(input, init) {
     const prepared = await this.#prepare(input, init)
     const { method, signal, settings } = prepared
     const send = this.fetchImpl ?? globalThis.fetch
@@ -187,7 +206,7 @@ export class AwsClient {
     const isRequest = typeof Request !== 'undefined' && input instanceof Request
     // Parsed once: every attempt signs the same URL, and explanations need its host.
     const url = wireUrl(isRequest ? input.url : input instanceof URL ? input.href : String(input))
-    const method = (initMethod ?? (isRequest ? input.method : 'GET')).toUpperCase()
+    const method = upperMethod(initMethod ?? (isRequest ? input.method : 'GET'))
     const headers = toHeaders(isRequest ? input.headers : initHeaders)
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
@@ -229,7 +248,7 @@ export class AwsClient {
     }
     let request
     try {
-      request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+      request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body, this.redirect), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
     } catch (cause) {
       // fetch's own message may quote the URL, which can hold a presigned token: not kept.
       throw new IamFetchError('ERR_INVALID_REQUEST', `fetch refuses to build this ${method} request: a GET or HEAD with a body, a method fetch forbids (CONNECT, TRACE, TRACK), or a RequestInit member it rejects`)
@@ -265,9 +284,9 @@ export function oacFetch(input, init) {
  * signed request cannot survive a redirect anyway (host and path are signed).
  * workerd does not implement 'error'; 'manual' is its equivalent there.
  */
-function redirectFor(body) {
+function redirectFor(body, mode) {
   const large = (typeof Blob !== 'undefined' && body instanceof Blob) || (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
-  return large ? NO_REDIRECT : 'follow'
+  return large ? NO_REDIRECT : mode
 }
 
 const NO_REDIRECT = (() => {
@@ -278,6 +297,24 @@ const NO_REDIRECT = (() => {
     return 'manual'
   }
 })()
+
+/** The client's redirect mode; 'error' only where fetch has it (workerd has not: 'manual' is its equivalent). */
+function redirectMode(mode = 'follow') {
+  if (mode !== 'follow' && mode !== 'manual' && mode !== 'error') throw invalidOptions("redirect must be 'follow', 'manual' or 'error'")
+  if (mode === 'error' && NO_REDIRECT !== 'error') throw invalidOptions("this runtime's fetch has no redirect 'error': use 'manual'")
+  return mode
+}
+
+/** Aborts when either does, with its reason. */
+function eitherSignal(a, b) {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  const controller = new AbortController()
+  for (const signal of [a, b]) {
+    if (signal.aborted) controller.abort(signal.reason)
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  }
+  return controller.signal
+}
 
 function pickCredentials(settings) {
   const picked = {}

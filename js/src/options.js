@@ -25,6 +25,12 @@ export function invalidOptions(message) {
   return new IamFetchError('ERR_INVALID_OPTIONS', message)
 }
 
+/** A time limit option: a positive number of milliseconds, or 0 (or absent) for none. */
+export function checkTimeoutMs(value, name) {
+  if (value === undefined || value === 0 || (Number.isFinite(value) && value > 0)) return value
+  throw invalidOptions(`${name} must be a positive number of milliseconds, or 0 for none`)
+}
+
 /** Epoch milliseconds of a Date, a number, or aws4fetch's `YYYYMMDDTHHMMSSZ` string. */
 export function toEpochMs(datetime) {
   if (datetime == null) return Date.now()
@@ -73,21 +79,28 @@ export function signingCall({ method, url, headers, credentials, settings, paylo
   return lines.join('\n')
 }
 
-/** A line break in a credential would shift the call's lines: refused here. */
+/**
+ * The access key id and session token are sent in headers or the URL: AWS
+ * issues them in visible ASCII, and anything else could not be sent as signed.
+ * A line break in any credential would shift the call's lines.
+ */
 function checkCredentials(credentials) {
   const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
   for (const [name, value] of [['accessKeyId', accessKeyId], ['secretAccessKey', secretAccessKey], ['sessionToken', sessionToken ?? '']]) {
     // The value is never quoted: it may be a secret.
     if (typeof value !== 'string') throw invalidOptions(`${name} must be a string`)
-    // includes(), not a regex: it runs on every signature over a ~1 KB token.
-    if (value.includes('\n') || value.includes('\r')) throw new IamFetchError('ERR_MISSING_CREDENTIALS', `${name} contains a line break`)
+    if (name === 'secretAccessKey' ? value.includes('\n') || value.includes('\r') : !VISIBLE_ASCII.test(value)) {
+      throw new IamFetchError('ERR_MISSING_CREDENTIALS', `${name} holds a character AWS never issues in one (a line break, a space, or beyond ASCII): check the value passed`)
+    }
   }
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined }
 }
 
+const VISIBLE_ASCII = /^[\x21-\x7e]*$/
+
 function text(value, name) {
   if (value == null || value === '') return ''
-  if (typeof value !== 'string' || /[\r\n]/.test(value)) throw invalidOptions(`${name} must be a string such as ${name === 'region' ? 'us-east-1' : 'lambda'}`)
+  if (typeof value !== 'string' || !VISIBLE_ASCII.test(value)) throw invalidOptions(`${name} must be a string such as ${name === 'region' ? 'us-east-1' : 'lambda'}`)
   return value
 }
 

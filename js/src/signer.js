@@ -27,6 +27,12 @@ export function toHeaders(headers) {
   }
 }
 
+/** The method as fetch sends it (upper case), or ERR_INVALID_METHOD for anything but a string. */
+export function upperMethod(method) {
+  if (typeof method !== 'string') throw new IamFetchError('ERR_INVALID_METHOD', 'the method must be a string such as GET or POST')
+  return method.toUpperCase()
+}
+
 /**
  * Signs one request with the wasm core: every public signing API ends here.
  * `payload` is a prepared body (body.js): its hash, or its bytes, which the
@@ -46,9 +52,8 @@ export async function signParts({ method, url, headers, payload = {}, credential
       target.searchParams.delete('X-Amz-Expires')
     }
   }
-  if (typeof method !== 'string') throw new IamFetchError('ERR_INVALID_METHOD', 'the method must be a string such as GET or POST')
   const call = signingCall({
-    method: method.toUpperCase(),
+    method: upperMethod(method),
     url: target.href,
     headers: pairs,
     credentials,

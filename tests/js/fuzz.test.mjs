@@ -1,0 +1,116 @@
+// Random, mostly malformed input to every public signing and hashing API:
+// each call either succeeds or fails with an IamFetchError whose code is in
+// the .d.ts union, never a TypeError, a RangeError or a hang. Seeded, so a
+// failure names the case that reproduces it (FUZZ_SEED, FUZZ_CASES).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { distEntry, repoRoot } from './support/paths.mjs'
+
+const { AwsClient, AwsV4Signer, IamFetchError, Sha256, init, sha256Hex, signRequest } = await import(distEntry)
+
+const CASES = Number(process.env.FUZZ_CASES ?? 1500)
+const SEED = Number(process.env.FUZZ_SEED ?? 20261202)
+const SOURCE_FAILURE = new Error('the body stream failed')
+const codes = new Set([...readFileSync(`${repoRoot}js/src/index.d.ts`, 'utf8').matchAll(/\| '(ERR_[A-Z0-9_]+)'/g)].map((m) => m[1]))
+
+/** mulberry32: small, seeded, good enough to spread cases. */
+function prng(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function generators(random) {
+  const int = (n) => Math.floor(random() * n)
+  const pick = (items) => items[int(items.length)]
+  const chars = ['a', 'Z', '0', '-', '_', '.', '~', '/', '?', '#', '&', '=', '%', '%2', '%zz', '+', ' ', '\t', '\n', '\r', '\0', ':', '@', '[', ']', 'é', '\u{1F600}', '\uD800', '"', '\\', '*', '!', ',', ';']
+  const text = (max = 24) => Array.from({ length: int(max) }, () => pick(chars)).join('')
+  const junk = () => pick([undefined, null, 0, -1, 1.5, NaN, Infinity, 2 ** 60, true, '', text(), [], [text()], {}, { toString: () => text() }, Symbol('s'), () => {}, new Date(NaN), 10n])
+  const url = () => pick([
+    `https://abc.lambda-url.eu-west-1.on.aws/${text()}`,
+    `https://bucket.s3.us-east-1.amazonaws.com/${text()}?${text()}`,
+    `https://${text(8)}.execute-api.us-west-2.amazonaws.com/${text()}`,
+    `http://127.0.0.1:${int(70000)}/${text()}`,
+    `wss://${text(6)}/`,
+    text(),
+    new URL(`https://example.com/${text()}`),
+    junk(),
+  ])
+  const headers = () => pick([
+    undefined,
+    Object.fromEntries(Array.from({ length: int(4) }, () => [pick([text(6), 'x-amz-content-sha256', 'host', 'x-amz-date', 'authorization', 'content-type']), pick([text(), junk()])])),
+    Array.from({ length: int(3) }, () => pick([[text(5), text()], [text(5)], junk()])),
+    junk(),
+  ])
+  const chunk = () => pick([new Uint8Array([int(256)]), new Uint16Array([int(65536)]).buffer, new DataView(new ArrayBuffer(2)), text(4), junk()])
+  const stream = () => new ReadableStream({
+    start(controller) {
+      for (let i = int(3); i > 0; i--) controller.enqueue(chunk())
+      if (random() < 0.8) controller.close()
+      else controller.error(SOURCE_FAILURE)
+    },
+  })
+  const body = () => pick([undefined, null, text(), new TextEncoder().encode(text()), new Uint8Array(8).buffer, new Blob([text()]), new URLSearchParams(text()), stream, junk])
+  const method = () => pick(['GET', 'POST', 'put', 'HEAD', 'TRACE', 'CONNECT', text(6), junk()])
+  const credentials = () => ({
+    accessKeyId: pick(['AKIDEXAMPLE', 'AKIDEXAMPLE', text(), junk()]),
+    secretAccessKey: pick(['wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', text(), junk()]),
+    ...(random() < 0.5 ? { sessionToken: pick(['token-value', text(), junk()]) } : {}),
+  })
+  const settings = () => {
+    const options = {}
+    for (const key of ['service', 'region', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders', 'singleEncode', 'excludedHeaders', 'contentHashHeader', 'payloadHash', text(5)]) {
+      if (random() < 0.1) options[key] = pick([junk(), text(), 'lambda', 'us-east-1', '20261121T101010Z', 3600, ['x-a'], 'include', 'omit', 'UNSIGNED-PAYLOAD'])
+    }
+    return options
+  }
+  const materialize = (value) => (typeof value === 'function' && (value === stream || value === junk) ? value() : value)
+  return { int, pick, url, headers, body: () => materialize(body()), method, credentials, settings, junk, text }
+}
+
+/** The calls one case makes, each with a description for the failure message. */
+function calls(g) {
+  return [
+    ['signRequest', () => signRequest({ method: g.method(), url: g.url(), headers: g.headers(), body: g.body() }, { ...g.credentials(), ...g.settings() })],
+    ['signRequest(junk)', () => signRequest(g.junk(), g.junk())],
+    ['AwsV4Signer', () => new AwsV4Signer({ method: g.method(), url: g.url(), headers: g.headers(), body: g.body(), ...g.credentials(), ...g.settings() }).sign()],
+    ['AwsClient.sign', () => new AwsClient({ ...g.credentials(), ...g.settings() }).sign(g.url(), { method: g.method(), headers: g.headers(), body: g.body(), aws: g.settings() })],
+    ['AwsClient.presign', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1' }).presign(g.url(), { expiresIn: g.pick([60, -1, 0, 604801, 1.5, g.junk()]), method: g.method(), headers: g.headers() })],
+    ['sha256Hex', () => sha256Hex(g.pick([g.text(), g.body(), g.junk()]))],
+    ['Sha256', () => new Sha256().update(g.pick([g.text(), g.junk()])).digest()],
+  ]
+}
+
+test(`${CASES} random cases across the signing and hashing APIs: success or a typed IamFetchError`, async () => {
+  await init()
+  const random = prng(SEED)
+  const g = generators(random)
+  const outcomes = { ok: 0 }
+  for (let n = 0; n < CASES; n++) {
+    for (const [name, call] of calls(g)) {
+      try {
+        await call()
+        outcomes.ok++
+      } catch (error) {
+        // A body stream's own failure reaches the caller unchanged, as fetch's reader would see it.
+        if (error === SOURCE_FAILURE) {
+          outcomes.sourceFailure = (outcomes.sourceFailure ?? 0) + 1
+          continue
+        }
+        const where = `case ${n} (FUZZ_SEED=${SEED}) ${name}`
+        assert.ok(error instanceof IamFetchError, `${where}: ${error?.constructor?.name}: ${error?.message}\n${error?.stack}`)
+        assert.ok(codes.has(error.code), `${where}: code ${error.code} is not in the .d.ts union`)
+        outcomes[error.code] = (outcomes[error.code] ?? 0) + 1
+      }
+    }
+  }
+  // A generator that fails everything up front would prove nothing.
+  assert.ok(outcomes.ok > CASES, `only ${outcomes.ok} calls succeeded`)
+  console.log(outcomes)
+})
