@@ -1,13 +1,12 @@
-// The signing proxy in Node (>= 20): node:http in front, through the small
-// bridge in node-bridge.mjs.
+// The signing proxy in Node (>= 20), served by @hono/node-server, a kept
+// fetch-to-node:http adapter (npm install iamfetch @hono/node-server hono).
 //
 //   UPSTREAM_URL=https://abc123.lambda-url.eu-west-1.on.aws \
 //   COGNITO_USER_POOL_ID=eu-west-1_AbCdE COGNITO_CLIENT_ID=1example23456789 \
 //   AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... node server.mjs
-import { createServer } from 'node:http'
+import { serve } from '@hono/node-server'
 import { fromEnv } from 'iamfetch'
 import { createSigningProxy } from 'iamfetch/proxy'
-import { toNodeListener } from './node-bridge.mjs'
 
 const env = process.env
 const proxy = createSigningProxy({
@@ -24,9 +23,11 @@ const proxy = createSigningProxy({
   addHeaders: (claims) => ({ 'x-user-sub': claims.sub }),
 })
 
-const server = createServer(toNodeListener(proxy))
-server.listen(Number(env.PORT ?? 8787), env.HOST ?? '127.0.0.1', () => {
-  const { address, port } = server.address()
-  console.log(`listening on http://${address}:${port}`)
-})
+const server = serve({
+  fetch: proxy,
+  port: Number(env.PORT ?? 8787),
+  hostname: env.HOST ?? '127.0.0.1',
+  // The proxy needs no lighter Request and Response in place of the global ones.
+  overrideGlobalObjects: false,
+}, ({ address, port }) => console.log(`listening on http://${address}:${port}`))
 process.on('SIGTERM', () => server.close(() => process.exit(0)))

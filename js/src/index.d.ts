@@ -6,6 +6,7 @@ export type IamFetchErrorCode =
   | 'ERR_MISSING_CREDENTIALS'
   | 'ERR_CREDENTIALS_EXPIRED'
   | 'ERR_CREDENTIALS_TIMEOUT'
+  | 'ERR_REQUEST_TIMEOUT'
   | 'ERR_MISSING_REGION'
   | 'ERR_MISSING_SERVICE'
   | 'ERR_EXPIRES_RANGE'
@@ -298,6 +299,13 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
   throwOnAuthError?: boolean
   /** Streams without a declared hash are buffered up to this size (default 16 MiB). */
   maxBufferedBodyBytes?: number
+  /** A fetch() call (credentials, attempts, backoff) that has no answer headers by then rejects with ERR_REQUEST_TIMEOUT (default 0: none). */
+  timeoutMs?: number
+  /**
+   * The redirect mode of the calls that do not set their own (default 'follow'). Blob and stream
+   * bodies get 'error' whatever this says ('manual' in workerd). workerd has no 'error': asking for it there is ERR_INVALID_OPTIONS.
+   */
+  redirect?: 'follow' | 'manual' | 'error'
   /** Progress of hashing Blobs and streams. */
   onHashProgress?: (bytesDone: number, bytesTotal?: number) => void
 }

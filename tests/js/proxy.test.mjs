@@ -444,7 +444,11 @@ test('CORS: preflights are answered without a token, and the proxy\'s 401 is rea
 
 test('a 100 MB upload with a declared hash streams through the proxy with bounded memory', async (t) => {
   const SIZE = 100 * 1024 * 1024
-  const LIMIT = 48 * 1024 * 1024
+  // Well under the body: 34 MiB measured through the hand-written bridge this
+  // replaced, 39-62 MiB through @hono/node-server, whose Readable.toWeb (Node
+  // 20) copies every chunk. The copies are garbage, not a backlog: the same
+  // growth was measured for 400 MB.
+  const LIMIT = 72 * 1024 * 1024
   const CHUNK = 1024 * 1024
   const chunkAt = (i) => Buffer.alloc(CHUNK, i % 256)
   const hash = createHash('sha256')

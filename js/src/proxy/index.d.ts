@@ -95,12 +95,18 @@ export interface SigningProxyOptions {
   allowedMethods?: string[]
   /** Answer browser preflights and add CORS headers (also to the proxy's own 4xx/5xx). */
   cors?: SigningProxyCorsOptions
-  /** Until the upstream's answer headers arrive (default 30000; 0: none), then 504. */
+  /** Until the upstream's answer headers arrive (default 30000; 0: none), then 504. Passed on as AwsClient's `timeoutMs`. */
   timeoutMs?: number
+  /**
+   * The viewer's whole body must arrive within this, counted from the request
+   * (default 30000; 0: none), else 408 `ERR_BODY_TIMEOUT`: a viewer that drips
+   * its body cannot hold a connection for as long as it likes.
+   */
+  bodyTimeoutMs?: number
   /** Retries of 429/5xx/network failures for idempotent requests with replayable bodies (default 2). */
   retries?: number
   fetch?: typeof fetch
-  /** Called for the proxy's own 5xx failures (default: one console.error line, no secrets). */
+  /** Called for the proxy's own 5xx failures, 408 and 499 (the viewer went away) (default: one console.error line, no secrets). */
   onError?: (error: unknown, info: { code: SigningProxyErrorCode; status: number; request: Request }) => void
 }
 
@@ -122,8 +128,9 @@ export type SigningProxyErrorCode =
   | 'ERR_INVALID_HEADER' // 400
   | 'ERR_INVALID_PAYLOAD_HASH' // 400
   | 'ERR_METHOD_NOT_ALLOWED' // 405
+  | 'ERR_BODY_TIMEOUT' // 408: the body did not all arrive within bodyTimeoutMs
   | 'ERR_BODY_TOO_LARGE' // 413
-  | 'ERR_CLIENT_CLOSED' // 499
+  | 'ERR_CLIENT_CLOSED' // 499: the viewer went away (hung up, or its body broke off)
   | 'ERR_PROXY_FAILED' // 500
   | 'ERR_UPSTREAM_UNREACHABLE' // 502
   | 'ERR_CREDENTIALS_UNAVAILABLE' // 503
@@ -132,8 +139,8 @@ export type SigningProxyErrorCode =
 
 /**
  * A fetch handler: `export default { fetch: proxy }` in a Worker,
- * `Deno.serve(proxy)`, `Bun.serve({ fetch: proxy })`, or Node through a small
- * http bridge (see examples/node). Throws `IamFetchError` (`ERR_INVALID_OPTIONS`,
+ * `Deno.serve(proxy)`, `Bun.serve({ fetch: proxy })`, or in Node
+ * `serve({ fetch: proxy })` from `@hono/node-server` (see examples/node). Throws `IamFetchError` (`ERR_INVALID_OPTIONS`,
  * `ERR_MISSING_CREDENTIALS`) for a bad configuration; at run time it always
  * answers, never throws.
  */

@@ -5,11 +5,15 @@ import { AwsClient } from '../client.js'
 import { IamFetchError } from '../errors.js'
 import { cachedProvider } from '../credentials/cache.js'
 import { readUpTo } from '../body.js'
-import { invalidOptions, rejectUnknownOptions } from '../options.js'
+import { checkTimeoutMs, invalidOptions, rejectUnknownOptions } from '../options.js'
 import { TokenRefusal, bearerToken, tokenVerifier } from './jwt.js'
 
 /** Lambda's payload limit for BUFFERED function URLs: larger bodies need a declared hash. */
 const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024
+/** Until the upstream's answer headers arrive. */
+const DEFAULT_TIMEOUT_MS = 30_000
+/** For the viewer's whole body: a viewer that drips it would otherwise hold a connection for as long as it likes. */
+const DEFAULT_BODY_TIMEOUT_MS = 30_000
 /** Viewer headers forwarded (and signed) unless `forwardHeaders` says otherwise. */
 const DEFAULT_FORWARD_HEADERS = [
   'accept', 'accept-language', 'cache-control', 'content-disposition', 'content-encoding', 'content-language',
@@ -26,11 +30,9 @@ const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const OPTION_KEYS = [
   'upstream', 'credentials', 'region', 'service', 'verify', 'maxBodyBytes', 'forwardHeaders', 'addHeaders',
-  'allowedMethods', 'cors', 'timeoutMs', 'retries', 'fetch', 'onError',
+  'allowedMethods', 'cors', 'timeoutMs', 'bodyTimeoutMs', 'retries', 'fetch', 'onError',
 ]
 const HASH = /^[0-9a-f]{64}$/i
-/** workerd refuses redirect 'error' (and does not buffer streamed bodies for redirects anyway). */
-const STREAM_REDIRECT = globalThis.navigator?.userAgent === 'Cloudflare-Workers' ? 'manual' : 'error'
 
 /**
  * @param {import('./index.d.ts').SigningProxyOptions} options
@@ -42,7 +44,7 @@ export function createSigningProxy(options) {
   const {
     upstream, credentials, region, service, verify, maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     forwardHeaders = DEFAULT_FORWARD_HEADERS, addHeaders, allowedMethods = DEFAULT_METHODS, cors,
-    timeoutMs = 30_000, retries = 2, fetch: fetchImpl, onError = defaultOnError,
+    timeoutMs = DEFAULT_TIMEOUT_MS, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS, retries = 2, fetch: fetchImpl, onError = defaultOnError,
   } = options
 
   const base = upstreamBase(upstream)
@@ -53,7 +55,8 @@ export function createSigningProxy(options) {
   if (credentials == null) throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'createSigningProxy needs credentials: an object or a provider such as fromEnv()')
   const credentialsOf = typeof credentials === 'function' ? credentials : cachedProvider(credentials)
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw invalidOptions('maxBodyBytes must be a non-negative integer')
-  if (!(timeoutMs === 0 || (Number.isFinite(timeoutMs) && timeoutMs > 0))) throw invalidOptions('timeoutMs must be a positive number of milliseconds, or 0 for none')
+  checkTimeoutMs(timeoutMs, 'timeoutMs')
+  checkTimeoutMs(bodyTimeoutMs, 'bodyTimeoutMs')
   const forwarded = headerNameSet(forwardHeaders, 'forwardHeaders')
   const refused = [...forwarded].filter((name) => NEVER_FORWARDED.has(name))
   if (refused.length) throw invalidOptions(`forwardHeaders cannot include ${refused.join(', ')}: the proxy strips or sets these itself`)
@@ -76,9 +79,15 @@ export function createSigningProxy(options) {
     retries,
     maxRetryDelayMs: 2_000,
     fetch: fetchImpl,
+    timeoutMs,
+    // Redirects are never followed (a signed request cannot survive one, and
+    // following could leave the upstream): they go back to the viewer. The
+    // client sends streamed bodies with 'error' where fetch has it: with
+    // 'manual', Node's fetch keeps every chunk sent (a 100 MB upload grew memory by 95 MiB).
+    redirect: 'manual',
   })
 
-  async function handle(request) {
+  async function handle(request, viewer) {
     const url = new URL(request.url)
     const method = request.method.toUpperCase()
     const origin = request.headers.get('origin')
@@ -128,16 +137,16 @@ export function createSigningProxy(options) {
         }
         // AWS checks the body against the signed hash: the body streams through unbuffered.
         headers.set('x-amz-content-sha256', declared.trim().toLowerCase())
-        body = request.body
+        body = request.body && streamedBody(request.body, viewer)
       } else {
-        body = await readLimited(request, maxBodyBytes)
+        body = await readLimited(request, maxBodyBytes, viewer)
         if (body === TOO_LARGE) {
           return problem(413, 'ERR_BODY_TOO_LARGE', `the body is larger than ${maxBodyBytes} bytes: send x-amz-content-sha256 (its hex SHA-256) to stream it unbuffered`)
         }
       }
     }
 
-    const upstreamResponse = await send(target, { method, headers, body, viewerSignal: request.signal })
+    const upstreamResponse = await client.fetch(target, { method, headers, body, signal: viewer.signal })
     const answer = new Headers()
     const hop = listedInConnection(upstreamResponse.headers)
     for (const [name, value] of upstreamResponse.headers) {
@@ -155,45 +164,22 @@ export function createSigningProxy(options) {
     })
   }
 
-  /** Sends with a deadline for the answer's headers; the viewer going away aborts it too. */
-  async function send(target, { method, headers, body, viewerSignal }) {
-    const controller = new AbortController()
-    const onViewerAbort = () => controller.abort(viewerSignal.reason)
-    if (viewerSignal?.aborted) onViewerAbort()
-    viewerSignal?.addEventListener('abort', onViewerAbort, { once: true })
-    let timedOut = false
-    const timer = timeoutMs ? setTimeout(() => { timedOut = true; controller.abort() }, timeoutMs) : undefined
-    try {
-      return await client.fetch(target, {
-        method,
-        headers,
-        body,
-        signal: controller.signal,
-        // Redirects are never followed (a signed request cannot survive one, and
-        // following could leave the upstream): they go back to the viewer. A
-        // streamed body gets 'error' instead: with 'manual', Node's fetch keeps
-        // every chunk sent (measured: a 100 MB upload grew memory by 95 MiB).
-        redirect: body instanceof ReadableStream ? STREAM_REDIRECT : 'manual',
-      })
-    } catch (error) {
-      if (timedOut) throw new UpstreamFailure(504, 'ERR_UPSTREAM_TIMEOUT', `the upstream did not answer within ${timeoutMs} ms`, error)
-      if (viewerSignal?.aborted) throw new UpstreamFailure(499, 'ERR_CLIENT_CLOSED', 'the viewer went away', error)
-      throw error
-    } finally {
-      clearTimeout(timer)
-      viewerSignal?.removeEventListener('abort', onViewerAbort)
-    }
-  }
-
   return async function signingProxy(request) {
+    const method = String(request.method).toUpperCase()
+    const viewer = viewerSide(request, method === 'GET' || method === 'HEAD' ? 0 : bodyTimeoutMs)
     try {
-      const response = await handle(request)
+      const response = await handle(request, viewer)
+      // A body still streaming upstream keeps its deadline until it ends (streamedBody).
+      if (!viewer.streaming) viewer.bodyEnded()
       // The proxy's own refusals (401, 405, 413, ...) must be readable by the page too.
       if (corsPolicy && response.headers.has('x-iamfetch-proxy-error')) addCorsHeaders(response.headers, corsPolicy, request.headers.get('origin'))
       return response
-    } catch (error) {
+    } catch (caught) {
+      viewer.bodyEnded()
+      // Once the viewer has gone or run out of time, that is what happened, whatever failed after it.
+      const error = viewer.signal.aborted ? viewer.signal.reason : caught
       const failure = classify(error)
-      if (failure.status >= 500 || failure.status === 499) {
+      if (failure.status >= 500 || failure.status === 499 || failure.status === 408) {
         try {
           onError?.(error, { code: failure.code, status: failure.status, request })
         } catch { /* a failing logger must not turn into another answer */ }
@@ -211,7 +197,8 @@ class CredentialsFailure extends Error {
   }
 }
 
-class UpstreamFailure extends Error {
+/** A failure the proxy answers as is: the viewer's (408, 499) or the upstream's. */
+class ProxyFailure extends Error {
   constructor(status, code, message, cause) {
     super(message, { cause })
     this.status = status
@@ -219,17 +206,73 @@ class UpstreamFailure extends Error {
   }
 }
 
+/**
+ * One request's viewer side. `signal` aborts, with the failure to answer, when
+ * the viewer goes away or its body has not all arrived `bodyTimeoutMs` after
+ * the request; it is the signal of the upstream call too.
+ */
+function viewerSide(request, bodyTimeoutMs) {
+  const controller = new AbortController()
+  const fail = (failure) => {
+    if (!controller.signal.aborted) controller.abort(failure)
+  }
+  const gone = (cause) => fail(new ProxyFailure(499, 'ERR_CLIENT_CLOSED', 'the viewer went away', cause))
+  const viewerSignal = request.signal
+  if (viewerSignal?.aborted) gone(viewerSignal.reason)
+  viewerSignal?.addEventListener('abort', () => gone(viewerSignal.reason), { once: true })
+  const timer = bodyTimeoutMs
+    ? setTimeout(() => fail(new ProxyFailure(408, 'ERR_BODY_TIMEOUT', `the request body did not arrive within ${bodyTimeoutMs} ms`)), bodyTimeoutMs)
+    : undefined
+  return { signal: controller.signal, gone, bodyEnded: () => clearTimeout(timer), streaming: false }
+}
+
+/**
+ * The viewer's body, passed on as the upstream call pulls it (nothing is read
+ * ahead). Its end stops the body deadline; a failure to read it means the viewer went away.
+ */
+function streamedBody(body, viewer) {
+  viewer.streaming = true
+  const reader = body.getReader()
+  return new ReadableStream({
+    async pull(controller) {
+      let chunk
+      try {
+        chunk = await reader.read()
+      } catch (error) {
+        viewer.gone(error)
+        throw viewer.signal.reason
+      }
+      if (chunk.done) {
+        viewer.bodyEnded()
+        controller.close()
+      } else {
+        controller.enqueue(chunk.value)
+      }
+    },
+    cancel(reason) {
+      viewer.bodyEnded()
+      return reader.cancel(reason)
+    },
+  }, { highWaterMark: 0 })
+}
+
 const TOO_LARGE = Symbol('too large')
 
 /** The body, up to `limit` bytes; TOO_LARGE beyond (decided from content-length when it is there). */
-async function readLimited(request, limit) {
+async function readLimited(request, limit, viewer) {
   const declaredLength = Number(request.headers.get('content-length'))
   if (Number.isFinite(declaredLength) && declaredLength > limit) {
     await request.body?.cancel().catch(() => {})
     return TOO_LARGE
   }
   if (!request.body) return null
-  return (await readUpTo(request.body, limit)) ?? TOO_LARGE
+  try {
+    return (await readUpTo(request.body, limit, undefined, viewer.signal)) ?? TOO_LARGE
+  } catch (error) {
+    // A body that cannot be read any more is a viewer that went away; a chunk that is not bytes is not.
+    if (!(error instanceof IamFetchError)) viewer.gone(error)
+    throw viewer.signal.aborted ? viewer.signal.reason : error
+  }
 }
 
 /** What the viewer is told about a failure: never a credential, a token or an upstream error's text. */
@@ -240,7 +283,7 @@ function classify(error) {
     if (error.status === 403) headers['www-authenticate'] = `Bearer realm="iamfetch", error="insufficient_scope", error_description="${error.message}"`
     return { status: error.status, code: error.code, message: error.message, headers }
   }
-  if (error instanceof UpstreamFailure) return { status: error.status, code: error.code, message: error.message }
+  if (error instanceof ProxyFailure) return { status: error.status, code: error.code, message: error.message }
   if (error instanceof CredentialsFailure) {
     return { status: 503, code: 'ERR_CREDENTIALS_UNAVAILABLE', message: 'the proxy could not get AWS credentials' }
   }
@@ -254,6 +297,8 @@ function classify(error) {
         return { status: 400, code: 'ERR_INVALID_PAYLOAD_HASH', message: 'x-amz-content-sha256 is not a valid SHA-256' }
       case 'ERR_BODY_NOT_REPLAYABLE':
         return { status: 502, code: 'ERR_UPSTREAM_UNREACHABLE', message: 'the upstream could not be reached' }
+      case 'ERR_REQUEST_TIMEOUT':
+        return { status: 504, code: 'ERR_UPSTREAM_TIMEOUT', message: 'the upstream did not answer in time' }
       default:
         return { status: 500, code: 'ERR_PROXY_FAILED', message: 'the proxy failed to sign the request' }
     }

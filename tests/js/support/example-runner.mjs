@@ -9,12 +9,16 @@ import { repoRoot } from './paths.mjs'
 
 export const bin = (name) => join(repoRoot, 'node_modules', '.bin', name)
 
-/** A temporary project with iamfetch (and its dependency) installed as symlinks, and the examples copied in. */
+/** A temporary project with iamfetch (and what it and the examples need) installed as symlinks, and the examples copied in. */
 export function exampleProject() {
   const dir = mkdtempSync(join(tmpdir(), 'iamfetch-examples-'))
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(join(repoRoot, 'js'), join(dir, 'node_modules', 'iamfetch'), 'dir')
-  symlinkSync(join(repoRoot, 'node_modules', 'aws-jwt-verify'), join(dir, 'node_modules', 'aws-jwt-verify'), 'dir')
+  // iamfetch's dependency, and the Node example's adapter (with its peer).
+  mkdirSync(join(dir, 'node_modules', '@hono'))
+  for (const name of ['aws-jwt-verify', '@hono/node-server', 'hono']) {
+    symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name), 'dir')
+  }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'examples-consumer', private: true, type: 'module', dependencies: { iamfetch: '*' } }))
   for (const example of ['node', 'deno', 'bun', 'cloudflare-worker', 'lambda-edge']) {
     cpSync(join(repoRoot, 'examples', example), join(dir, example), { recursive: true })

@@ -1,12 +1,12 @@
-// Child process: runs createSigningProxy behind the Node bridge of
-// examples/node and reports the peak growth of its own resident memory while
-// a large upload streams through it (GET /__memory, answered here, not by the proxy).
+// Child process: runs createSigningProxy behind @hono/node-server, as
+// examples/node does, and reports the peak growth of its own resident memory
+// while a large upload streams through it (GET /__memory, answered here, not by the proxy).
 import { createServer } from 'node:http'
-import { toNodeListener } from '../../../examples/node/node-bridge.mjs'
+import { getRequestListener } from '@hono/node-server'
 
 const [proxyEntry, optionsJson] = process.argv.slice(2)
 const { createSigningProxy } = await import(proxyEntry)
-const proxy = toNodeListener(createSigningProxy(JSON.parse(optionsJson)))
+const proxy = getRequestListener(createSigningProxy(JSON.parse(optionsJson)), { overrideGlobalObjects: false })
 
 let baseline = 0
 let peak = 0
