@@ -6,7 +6,9 @@
 //   throttle      answer as the endpoint's throttling error (429/400 + its type)
 //   500 | 503     answer as the endpoint's internal error / service unavailable
 //   slow=MS       wait MS milliseconds before handling
-//   drop          destroy the connection without an answer
+//   drop          destroy the connection without an answer, before reading the body
+//   reset         read the whole request, then reset the connection (TCP RST) without an answer
+//   reset=mid     handle the request, send the answer's head and half its body, then reset
 //   clock=+S|-S   shift this endpoint's clock by S seconds (Date header, skew
 //                 checks, token expiry and issued expirations all follow it)
 
@@ -19,10 +21,11 @@ export function parseFaultSpec(text) {
   for (const item of String(text).split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name, value] = item.split('=');
     if (name === 'throttle' || name === 'drop') spec[name] = true;
+    else if (name === 'reset' && (value === undefined || value === 'mid')) spec.reset = value === 'mid' ? 'mid-answer' : 'before-answer';
     else if (name === '500' || name === '503') spec.status = Number(name);
     else if (name === 'slow' && /^\d+$/.test(value ?? '')) spec.slowMs = Number(value);
     else if (name === 'clock' && /^[+-]?\d+$/.test(value ?? '')) spec.clockOffsetMs = Number(value) * 1000;
-    else throw new FaultSpecError(`unknown fault '${item}'; expected throttle, 500, 503, slow=MS, drop or clock=±S`);
+    else throw new FaultSpecError(`unknown fault '${item}'; expected throttle, 500, 503, slow=MS, drop, reset, reset=mid or clock=±S`);
   }
   return spec;
 }

@@ -95,6 +95,12 @@ export async function startEndpoint({ name, port, faults, log, handle, renderFau
       ctx.errorType = 'RequestEntityTooLarge';
       return ctx.send(413, { connection: 'close' }, '');
     }
+    if (fault.spec.reset === 'before-answer') {
+      ctx.errorType = 'reset';
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault.spec.reset === 'mid-answer') cutAnswerMidway(ctx);
     await handle(ctx);
   }
 
@@ -110,6 +116,22 @@ export async function startEndpoint({ name, port, faults, log, handle, renderFau
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/**
+ * Fault reset=mid: the answer's head and the first half of its body go out,
+ * then the connection is reset, so the caller's fetch resolves and reading the
+ * body fails. A streamed answer is cut where its end() would have been.
+ */
+function cutAnswerMidway(ctx) {
+  const { req, res } = ctx;
+  res.end = (chunk) => {
+    ctx.errorType = 'reset-mid';
+    const body = chunk == null ? Buffer.alloc(0) : Buffer.from(chunk);
+    // The delay lets the half-answer reach the client before the RST does.
+    res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => req.socket.resetAndDestroy(), 10));
+    return res;
   };
 }
 

@@ -36,6 +36,15 @@ test('drop closes the connection without an answer', async () => {
   await assert.rejects(fetch(`${stack.endpoints.functionUrl}/`, { headers: fault('drop') }), TypeError);
 });
 
+test('reset reads the request, then resets the connection; reset=mid cuts the answer after its head', async () => {
+  const reset = await fetch(`${stack.endpoints.functionUrl}/`, { method: 'POST', body: 'abc', headers: fault('reset') }).catch((err) => err);
+  assert.equal(reset.cause?.code, 'ECONNRESET');
+  const cut = await signedFetch(`${stack.endpoints.functionUrl}/`, asUser({ headers: fault('reset=mid') }));
+  assert.equal(cut.status, 200);
+  assert.equal((await cut.text().catch((err) => err)).cause?.code, 'ECONNRESET');
+  assert.equal((await signedFetch(`${stack.endpoints.functionUrl}/`, asUser())).status, 200);
+});
+
 test('slow delays, then answers normally', async () => {
   assert.equal((await signedFetch(`${stack.endpoints.functionUrl}/`, asUser({ headers: fault('slow=30') }))).status, 200);
 });
