@@ -1,15 +1,17 @@
 // The package as users get it: `npm pack`, installed into an empty project,
 // imported by its bare name through the exports map, signing a request that
 // the local stack's function URL verifies with the AWS SDK's own signer.
-import { test } from 'node:test'
+import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './support/paths.mjs'
 import { startStack } from '../../stack/src/index.mjs'
+import { launchChromium } from './support/chromium.mjs'
 
 const CONSUMER = `
 import { AwsClient, IamFetchError } from 'iamfetch'
@@ -31,6 +33,9 @@ console.log(JSON.stringify({
 
 const TYPED_CONSUMER = `
 import { AwsClient, AwsV4Signer, signRequest, IamFetchError, type IamFetchErrorCode } from 'iamfetch'
+import { createSigningProxy, type SigningProxyErrorCode } from 'iamfetch/proxy'
+const proxy: (request: Request) => Promise<Response> = createSigningProxy({ upstream: 'https://x.lambda-url.us-east-1.on.aws', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, verify: { userPoolId: 'us-east-1_x', clientId: 'c' } })
+const proxyCode: SigningProxyErrorCode = 'ERR_BODY_TOO_LARGE'
 const client = new AwsClient({ accessKeyId: 'a', secretAccessKey: 'b', region: 'us-east-1', retries: 2 })
 const request: Promise<Request> = client.sign('https://x.lambda-url.us-east-1.on.aws/', { aws: { signQuery: true, expiresIn: 60 } })
 const signer = new AwsV4Signer({ url: 'https://x.lambda-url.us-east-1.on.aws/', accessKeyId: 'a', secretAccessKey: 'b' })
@@ -39,39 +44,33 @@ const signed = signRequest({ url: 'https://x/' }, { accessKeyId: 'a', secretAcce
 function codeOf(error: unknown): IamFetchErrorCode | undefined {
   return error instanceof IamFetchError ? error.code : undefined
 }
-export { request, header, signed, codeOf }
+export { request, header, signed, codeOf, proxy, proxyCode }
 `
 
-test('npm pack installs into an empty project where a bare import signs a request the stack accepts', async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'iamfetch-pack-'))
-  const stack = await startStack()
-  t.after(async () => {
-    await stack.stop()
-    rmSync(work, { recursive: true, force: true })
-  })
-
+// Packed and installed once, into an empty project, as a user would.
+let work, tarball, project, stack
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'iamfetch-pack-'))
+  stack = await startStack()
   execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: join(repoRoot, 'js') })
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
-  assert.ok(tarball, 'npm pack produced a tarball')
-  const contents = execFileSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' })
-  for (const file of ['package/dist/index.node.js', 'package/dist/index.browser.js', 'package/dist/index.workerd.js', 'package/dist/index.d.ts', 'package/dist/wasm/iamfetch_bg.wasm']) {
-    assert.ok(contents.includes(file), `the tarball holds ${file}`)
-  }
-
-  const project = join(work, 'app')
+  tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
+  project = join(work, 'app')
   execFileSync('mkdir', ['-p', project])
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }))
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], { cwd: project })
+  if (tarball) execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], { cwd: project })
+})
+after(async () => {
+  await stack?.stop()
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+test('the tarball holds every entry, and a bare import in Node signs a request the stack accepts', async () => {
+  assert.ok(tarball, 'npm pack produced a tarball')
+  const contents = execFileSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' })
+  for (const file of ['package/dist/index.node.js', 'package/dist/index.browser.js', 'package/dist/index.workerd.js', 'package/dist/index.d.ts', 'package/dist/wasm/iamfetch_bg.wasm', 'package/proxy.d.ts']) {
+    assert.ok(contents.includes(file), `the tarball holds ${file}`)
+  }
   writeFileSync(join(project, 'main.js'), CONSUMER)
-
-  // The types resolve through the exports map, as a TypeScript user's would.
-  writeFileSync(join(project, 'check.ts'), TYPED_CONSUMER)
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false },
-    files: ['check.ts'],
-  }))
-  execFileSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', project], { encoding: 'utf8' })
-
   const user = stack.ids.iamUsers['test-user']
   const input = { url: stack.endpoints.functionUrl, ...user, ...stack.signing.functionUrl }
   // Async: the stack runs in this process and must keep answering.
@@ -88,3 +87,94 @@ test('npm pack installs into an empty project where a bare import signs a reques
   assert.equal(output.refused.type, 'InvalidSignatureException')
   assert.equal(output.errorClass, 'function')
 })
+
+test('types check under every module resolution, and publint and arethetypeswrong pass on the tarball', () => {
+  // The types resolve through the exports map, as a TypeScript user's would,
+  // under each module resolution a project may use (node10: no exports map).
+  writeFileSync(join(project, 'check.ts'), TYPED_CONSUMER)
+  for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['node16', 'node16'], ['esnext', 'bundler'], ['commonjs', 'node10']]) {
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false },
+      files: ['check.ts'],
+    }))
+    // tsc reports errors on stdout; the assertion shows them.
+    try {
+      execFileSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', project], { encoding: 'utf8' })
+    } catch (error) {
+      assert.fail(`tsc with moduleResolution ${moduleResolution}:\n${error.stdout}`)
+    }
+  }
+
+  // Linted as jose lints its own: publint, and arethetypeswrong on the tarball.
+  // The one rule ignored: require() of this ESM-only package gives ESM (Node 20.19+ supports that; older CJS must import()).
+  const tool = (name) => join(repoRoot, 'node_modules/.bin', name)
+  const lint = (command, args) => {
+    try {
+      execFileSync(tool(command), args, { encoding: 'utf8', cwd: work })
+    } catch (error) {
+      assert.fail(`${command} failed:\n${error.stdout}\n${error.stderr}`)
+    }
+  }
+  lint('publint', ['run', join(work, tarball), '--strict'])
+  lint('attw', [join(work, tarball), '--ignore-rules', 'cjs-resolves-to-esm'])
+})
+
+const VITE_PAGE = `<!doctype html>
+<title>loading</title>
+<script type="module" src="/main.js"></script>
+`
+const VITE_MAIN = `
+import { AwsClient, signRequest } from 'iamfetch'
+window.run = async ({ url, credentials, signing }) => {
+  const client = new AwsClient({ ...credentials, ...signing })
+  const response = await client.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"vite"}' })
+  const event = await response.json()
+  // The signature inspector's path: the diagnostics build, a chunk of its own.
+  const inspected = await signRequest({ url, method: 'GET' }, { ...credentials, ...signing })
+  return { status: response.status, body: event.body, canonicalMethod: inspected.canonicalRequest.split('\\n')[0] }
+}
+document.title = 'ready'
+`
+
+test('a Vite production build of a consumer app emits both .wasm files and signs a request the stack accepts, in Chromium', async (t) => {
+  writeFileSync(join(project, 'index.html'), VITE_PAGE)
+  writeFileSync(join(project, 'main.js'), VITE_MAIN)
+  const vite = join(repoRoot, 'node_modules/.bin/vite')
+  execFileSync(vite, ['build', '--logLevel', 'error'], { cwd: project })
+  const assets = readdirSync(join(project, 'dist/assets'))
+  assert.equal(assets.filter((name) => name.endsWith('.wasm')).length, 2, `the default and diagnostics .wasm are emitted: ${assets}`)
+
+  const port = await freePort()
+  const preview = spawn(vite, ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: project, stdio: 'ignore' })
+  t.after(() => preview.kill())
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const page = await browser.newPage()
+  const origin = `http://localhost:${port}`
+  await waitForServer(origin)
+  await page.goto(origin)
+  await page.waitForFunction(() => document.title === 'ready')
+  const result = await page.evaluate((input) => window.run(input), {
+    url: `${stack.endpoints.functionUrl}/vite`,
+    credentials: stack.ids.iamUsers['test-user'],
+    signing: stack.signing.functionUrl,
+  })
+  assert.deepEqual(result, { status: 200, body: '{"from":"vite"}', canonicalMethod: 'GET' })
+})
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForServer(origin) {
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(origin).then((r) => r.ok, () => false)) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  assert.fail(`vite preview did not start at ${origin}`)
+}
