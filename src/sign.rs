@@ -239,10 +239,17 @@ pub fn sign(
     let host = host_of(request.url)?;
     let (service, region) = resolve_endpoint(host, settings)?;
     let is_s3 = service == "s3";
+    let s3_url;
+    let url = if is_s3 && uri_encoding(settings, is_s3) == UriEncoding::Single {
+        s3_url = s3_canonical_url(request.url)?;
+        &s3_url
+    } else {
+        request.url
+    };
 
     let payload_hash = payload_hash(request.payload, &service, &settings.location)?;
     let headers = headers_to_sign(request.headers, credentials)?;
-    check_uri_length(request.url, credentials, settings, &headers)?;
+    check_uri_length(url, credentials, settings, &headers)?;
 
     let aws_settings = aws_settings(settings, is_s3)?;
     // Identity::new, not `.into()`: the From impl builds a feature-tracking
@@ -269,7 +276,7 @@ pub fn sign(
     let signable = || {
         SignableRequest::new(
             request.method,
-            request.url,
+            url,
             headers.iter().map(|(n, v)| (n.as_str(), *v)),
             SignableBody::Precomputed(payload_hash.clone()),
         )
@@ -295,7 +302,7 @@ pub fn sign(
 
     let mut signed = Signed {
         headers: Vec::new(),
-        url: request.url.to_owned(),
+        url: url.to_owned(),
         signature,
         signed_headers: Vec::new(),
         payload_hash,
@@ -327,7 +334,7 @@ pub fn sign(
                     _ => {}
                 }
             }
-            signed.url = append_query(request.url, &params);
+            signed.url = append_query(url, &params);
         }
     }
     #[cfg(feature = "diagnostics")]
@@ -577,12 +584,7 @@ fn aws_settings(settings: &SigningSettings, is_s3: bool) -> Result<aws::SigningS
             out.expires_in = Some(Duration::from_secs(expires_in.into()));
         }
     }
-    let encoding = settings.uri_encoding.unwrap_or(if is_s3 {
-        UriEncoding::Single
-    } else {
-        UriEncoding::Double
-    });
-    (out.percent_encoding_mode, out.uri_path_normalization_mode) = match encoding {
+    (out.percent_encoding_mode, out.uri_path_normalization_mode) = match uri_encoding(settings, is_s3) {
         UriEncoding::Double => (PercentEncodingMode::Double, UriPathNormalizationMode::Enabled),
         UriEncoding::Single => (PercentEncodingMode::Single, UriPathNormalizationMode::Disabled),
     };
@@ -612,6 +614,71 @@ fn aws_settings(settings: &SigningSettings, is_s3: bool) -> Result<aws::SigningS
     );
     out.excluded_headers = Some(excluded);
     Ok(out)
+}
+
+fn uri_encoding(settings: &SigningSettings, is_s3: bool) -> UriEncoding {
+    settings.uri_encoding.unwrap_or(if is_s3 {
+        UriEncoding::Single
+    } else {
+        UriEncoding::Double
+    })
+}
+
+/// S3 does not sign the path as sent: it decodes the key (`+` read as a space)
+/// and encodes it again as the AWS SDKs encode S3 keys, every byte but `/`
+/// and the unreserved ones, without normalizing. The URL is rewritten that
+/// way, so that what is signed (single encoding: the path as is) is exactly
+/// what is sent, and names the same key.
+///
+/// A `%` without two hex digits makes the key ambiguous, and S3 refuses it
+/// (400 InvalidURI): refused here too. Escaped bytes that are not UTF-8 are
+/// kept as they are, escaped.
+fn s3_canonical_url(url: &str) -> Result<String, Error> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = Vec::with_capacity(url.len() + 16);
+    // The slashes of "scheme://host/" counted, then 3 in the path, 4 in the query.
+    let mut section = 0;
+    let mut bytes = url.bytes();
+    while let Some(byte) = bytes.next() {
+        if byte == b'?' {
+            section = 4;
+        } else if byte == b'/' && section < 3 {
+            section += 1;
+        }
+        if section != 3 {
+            encoded.push(byte);
+            continue;
+        }
+        let byte = match byte {
+            b'+' => b' ',
+            b'%' => match (hex_digit(bytes.next()), hex_digit(bytes.next())) {
+                (Some(high), Some(low)) => high << 4 | low,
+                _ => return Err(invalid_s3_key()),
+            },
+            other => other,
+        };
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'/') {
+            encoded.push(byte);
+        } else {
+            encoded.push(b'%');
+            encoded.push(HEX[usize::from(byte >> 4)]);
+            encoded.push(HEX[usize::from(byte & 15)]);
+        }
+    }
+    // Escapes, and the rest of `url` cut at ASCII bytes: always UTF-8.
+    String::from_utf8(encoded).map_err(|_| invalid_s3_key())
+}
+
+fn hex_digit(byte: Option<u8>) -> Option<u8> {
+    char::from(byte?).to_digit(16).map(|digit| digit as u8)
+}
+
+#[cold]
+fn invalid_s3_key() -> Error {
+    Error::new(
+        ErrorCode::InvalidUrl,
+        "the S3 key in the path has a '%' without two hex digits: encode keys with encodeURIComponent (a literal '%' is %25)",
+    )
 }
 
 fn signing_error(error: aws::SigningError) -> Error {

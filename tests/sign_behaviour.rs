@@ -212,3 +212,85 @@ fn error_codes_are_the_published_strings() {
     assert_eq!(ErrorCode::MissingRegion.as_str(), "ERR_MISSING_REGION");
     assert_eq!(ErrorCode::ExpiresRange.as_str(), "ERR_EXPIRES_RANGE");
 }
+
+/// The path S3 signs and the URL iamfetch sends, for an S3 `url`.
+fn s3_canonical_uri_and_url(url: &str, settings: &SigningSettings) -> (String, String) {
+    let signed = sign(&request(url, &[], Payload::Bytes(b"")), &credentials(), settings, time()).unwrap();
+    let canonical = signed.diagnostics.unwrap().canonical_request;
+    (canonical.lines().nth(1).unwrap().to_owned(), signed.url)
+}
+
+/// S3 decodes the key from the path (`+` as a space) and signs it with every
+/// byte but `/` and the unreserved ones encoded, dot segments and empty
+/// segments kept (issue 12, item 10). The path is sent that way too.
+#[test]
+fn s3_paths_are_signed_and_sent_as_s3_canonicalizes_the_key() {
+    let cases = [
+        // The issue's URL, as WHATWG URL serializes it, and raw.
+        ("/reserved!'()*@/a+b%20c", "/reserved%21%27%28%29%2A%40/a%20b%20c"),
+        ("/reserved!'()*@/a+b c", "/reserved%21%27%28%29%2A%40/a%20b%20c"),
+        ("/libstdc++", "/libstdc%20%20"),
+        ("/a%2Bb", "/a%2Bb"),
+        ("/a=b", "/a%3Db"),
+        ("/a;b,c$d&e:f[g]", "/a%3Bb%2Cc%24d%26e%3Af%5Bg%5D"),
+        ("/~user/x_y-z.txt", "/~user/x_y-z.txt"),
+        ("/caf%C3%A9/%E2%82%AC%F0%9F%98%80", "/caf%C3%A9/%E2%82%AC%F0%9F%98%80"),
+        ("/caf%c3%a9", "/caf%C3%A9"),
+        ("/café €", "/caf%C3%A9%20%E2%82%AC"),
+        ("/a%2Fb", "/a/b"),
+        ("/already%20encoded", "/already%20encoded"),
+        ("/%25", "/%25"),
+        ("//empty//segments/", "//empty//segments/"),
+        ("/./dot/../segments/.", "/./dot/../segments/."),
+        ("/%2E%2E/x", "/../x"),
+        ("/", "/"),
+        // Not UTF-8: the bytes are kept, escaped.
+        ("/%ff%C3", "/%FF%C3"),
+    ];
+    let host = "https://bucket.s3.us-east-1.amazonaws.com";
+    for (path, expected) in cases {
+        let (canonical_uri, url) = s3_canonical_uri_and_url(&format!("{host}{path}"), &capture());
+        assert_eq!(canonical_uri, expected, "canonical URI of {path}");
+        assert_eq!(url, format!("{host}{expected}"), "URL sent for {path}");
+    }
+
+    // Path style, and an S3-compatible host named by `service`.
+    let (canonical_uri, _) = s3_canonical_uri_and_url("https://s3.eu-west-1.amazonaws.com/bucket/a+b", &capture());
+    assert_eq!(canonical_uri, "/bucket/a%20b");
+    let named = SigningSettings { service: Some("s3".into()), region: Some("auto".into()), ..capture() };
+    let (canonical_uri, url) = s3_canonical_uri_and_url("http://127.0.0.1:9000/bucket/a+b(1)", &named);
+    assert_eq!((canonical_uri.as_str(), url.as_str()), ("/bucket/a%20b%281%29", "http://127.0.0.1:9000/bucket/a%20b%281%29"));
+
+    // Other services sign the path as sent, encoded again, and send it unchanged.
+    let lambda = "https://abcdefghij.lambda-url.eu-west-1.on.aws/a+b(1)";
+    let (_, url) = s3_canonical_uri_and_url(lambda, &capture());
+    assert_eq!(url, lambda);
+}
+
+#[test]
+fn s3_queries_are_left_as_sent_and_presigned_urls_carry_the_encoded_path() {
+    let url = "https://bucket.s3.us-east-1.amazonaws.com/a+b?x=a+b&y=%2F&z";
+    let (canonical_uri, sent) = s3_canonical_uri_and_url(url, &capture());
+    assert_eq!(canonical_uri, "/a%20b");
+    assert_eq!(sent, "https://bucket.s3.us-east-1.amazonaws.com/a%20b?x=a+b&y=%2F&z");
+
+    let presign = SigningSettings { location: SignatureLocation::Query { expires_in: 60 }, ..capture() };
+    let (canonical_uri, sent) = s3_canonical_uri_and_url("https://bucket.s3.us-east-1.amazonaws.com/k(1)+2?versionId=v+1", &presign);
+    assert_eq!(canonical_uri, "/k%281%29%202");
+    assert!(sent.starts_with("https://bucket.s3.us-east-1.amazonaws.com/k%281%29%202?versionId=v+1&X-Amz-Algorithm="), "{sent}");
+}
+
+/// A `%` without two hex digits makes the key ambiguous (a literal `%` is
+/// `%25`), and S3 answers such paths with 400 InvalidURI: refused up front.
+#[test]
+fn s3_paths_with_malformed_escapes_are_invalid_urls() {
+    for path in ["/100%", "/a%zz", "/a%2", "/%", "/%%41", "/a%G0b", "/%é"] {
+        let url = format!("https://bucket.s3.us-east-1.amazonaws.com{path}?q=%");
+        let error = error_of(&request(&url, &[], Payload::Bytes(b"")), &credentials(), &SigningSettings::default());
+        assert_eq!(error.code(), ErrorCode::InvalidUrl, "{path}");
+        assert!(error.message().contains("encodeURIComponent"), "{}", error.message());
+    }
+    // Only S3 reads the path: elsewhere it is signed as sent.
+    let lambda = "https://abcdefghij.lambda-url.eu-west-1.on.aws/100%";
+    assert!(sign(&request(lambda, &[], Payload::Bytes(b"")), &credentials(), &SigningSettings::default(), time()).is_ok());
+}

@@ -21,8 +21,9 @@
  *   stack.endpoints   base URLs, http://127.0.0.1:PORT
  *                     { functionUrl,            the first function (echo in the default config)
  *                       functionUrls: { echo, stream, slow },
- *                       cloudfront, apiRest, apiHttp, cognitoIdentity, cognitoIdp, sts }
+ *                       cloudfront, apiRest, apiHttp, cognitoIdentity, cognitoIdp, sts, s3 }
  *                     apiRest URLs include no stage: call `${apiRest}/${ids.restApiStage}/echo`.
+ *                     s3 is path style: `${s3}/${ids.s3Buckets[0]}/<key>` (see s3.mjs).
  *   stack.signing     what to sign with, per endpoint key above: { service, region }, or null
  *                     for unsigned endpoints (cloudfront, cognitoIdentity, cognitoIdp).
  *                     The host is 127.0.0.1:PORT, so clients must pass service and region
@@ -31,9 +32,9 @@
  *                       userPoolClientId, userPoolIssuer, users: [{ username, password }],
  *                       roles: { name: arn }, iamUsers: { name: { accessKeyId, secretAccessKey } },
  *                       distributionId, distributionArn, restApiId, restApiStage, httpApiId,
- *                       functionUrlIds: { name: urlId } }
+ *                       functionUrlIds: { name: urlId }, s3Buckets }
  *   stack.endpointNames  names for faults: cognitoIdentity, cognitoIdp, sts, cloudfront,
- *                     apiRest, apiHttp, function:<name>
+ *                     apiRest, apiHttp, function:<name>, s3
  *   stack.setFault(endpointName | '*', spec, { times }?)  spec as in faults.mjs:
  *                     'throttle' | '500' | '503' | 'slow=MS' | 'drop' | 'clock=+S', comma-separated
  *   stack.clearFaults(endpointName?)
@@ -56,6 +57,7 @@ import { normalizeConfig, readConfigFile } from './config.mjs';
 import { CredentialsStore } from './credentials-store.mjs';
 import { Faults } from './faults.mjs';
 import { functionUrlEndpoint } from './lambda-url.mjs';
+import { s3Endpoint } from './s3.mjs';
 import { startEndpoint } from './server.mjs';
 import { stsEndpoint } from './sts.mjs';
 
@@ -75,7 +77,8 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const config = normalizeConfig(await loadConfig(configOption));
   const store = new CredentialsStore(config.accountId, config.iamUsers);
   const faults = new Faults();
-  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`)];
+  // s3 after the functions, so that their ports stay where they were.
+  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`), 's3'];
   const portFor = (name) => ports[name] ?? (portBase === undefined ? 0 : portBase + order.indexOf(name));
 
   const started = new Map(); // name -> { url, stop, signing, extraStop }
@@ -99,6 +102,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     }
     if (config.restApi) await start(apiGatewayEndpoint('rest', config.restApi, config, store));
     if (config.httpApi) await start(apiGatewayEndpoint('http', config.httpApi, config, store));
+    if (config.s3) await start(s3Endpoint(config.s3, config, store));
   } catch (err) {
     await Promise.all([...started.values()].map((s) => s.stop()));
     throw err;
@@ -108,7 +112,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const signingOf = (name) => started.get(name)?.signing ?? null;
   const functionNames = config.functions.map((f) => f.name);
   const mainFunction = `function:${functionNames[0]}`;
-  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts'];
+  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts', 's3'];
 
   const endpoints = {
     functionUrl: urlOf(mainFunction),
@@ -138,6 +142,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     restApiStage: config.restApi?.stage,
     httpApiId: config.httpApi?.id,
     functionUrlIds: Object.fromEntries(config.functions.map((f) => [f.name, f.urlId])),
+    s3Buckets: config.s3?.buckets ?? [],
   };
 
   let stopping;

@@ -111,12 +111,51 @@ function checkCredentials(store, accessKeyId, sessionToken, now) {
   return record;
 }
 
+const S3_UNRESERVED = /[A-Za-z0-9\-_.~/]/;
+
+/**
+ * S3's path rule: the key is the path percent-decoded, '+' read as a space,
+ * and the canonical URI is that key with every byte but '/' and the unreserved
+ * ones encoded again (uppercase hex), nothing normalized. Returns null for a
+ * '%' without two hex digits or a key that is not UTF-8, which S3 refuses.
+ * @returns {{ key: string, canonicalPath: string } | null}
+ */
+export function decodeS3Path(rawPath) {
+  const bytes = [];
+  for (let i = 0; i < rawPath.length; i++) {
+    const c = rawPath[i];
+    if (c === '%') {
+      const hex = rawPath.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return null;
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c === '+' ? ' ' : c, 'latin1'));
+    }
+  }
+  let key;
+  try {
+    key = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch {
+    return null;
+  }
+  const canonicalPath = bytes.map((b) => {
+    const c = String.fromCharCode(b);
+    return S3_UNRESERVED.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
+  return { key, canonicalPath };
+}
+
 /**
  * Verifies the request in `ctx` (see server.mjs) for one endpoint.
- * @param {object} opts { service, region, store, skewMinutes }
+ * @param {object} opts { service, region, store, skewMinutes, s3 }
+ *   s3: S3's rules instead of the other services': the canonical URI from the
+ *   decoded key (decodeS3Path; the caller has refused paths it returns null
+ *   for), and the payload hash the client declared in x-amz-content-sha256,
+ *   UNSIGNED-PAYLOAD when none (the caller checks the body against it).
  * @returns {Promise<{ principal, accessKeyId }>} or throws SigV4Error
  */
-export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5 }) {
+export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5, s3 = false }) {
   const { headers, query } = ctx;
   const presigned = headers.authorization === undefined && query['X-Amz-Credential'] !== undefined;
   if (headers.authorization === undefined && !presigned) {
@@ -158,15 +197,18 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
     region,
     service,
     sha256: Sha256,
+    uriEscapePath: !s3,
   });
-  const request = { method: ctx.method, path: ctx.rawPath, query, headers: signedHeaders };
+  const path = s3 ? decodeS3Path(ctx.rawPath)?.canonicalPath ?? ctx.rawPath : ctx.rawPath;
+  const request = { method: ctx.method, path, query, headers: signedHeaders };
   // signableHeaders overrides smithy's never-sign list, so that whatever the
   // client listed (even user-agent) is checked as the client signed it.
   const canonicalHeaders = getCanonicalHeaders(request, undefined, new Set(signedHeaderNames));
   // The payload hash is always that of the body received: a signed
   // x-amz-content-sha256 that lies, or UNSIGNED-PAYLOAD, yields a mismatch, as
-  // on Lambda, API Gateway and STS.
-  const canonicalRequest = signer.createCanonicalRequest(request, canonicalHeaders, sha256Hex(ctx.body));
+  // on Lambda, API Gateway and STS. S3 signs the hash the client declared.
+  const payloadHash = s3 ? headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD' : sha256Hex(ctx.body);
+  const canonicalRequest = signer.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   const stringToSign = await signer.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
   const expected = await signer.getSignature(
     longDate,
@@ -175,7 +217,7 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
     canonicalRequest,
   );
   if (expected !== auth.signature) {
-    throw new SigV4Error('signature', SIGNATURE_MISMATCH, { canonicalRequest, stringToSign });
+    throw new SigV4Error('signature', SIGNATURE_MISMATCH, { canonicalRequest, stringToSign, accessKeyId, signatureProvided: auth.signature });
   }
   return { principal: record.principal, accessKeyId };
 }
