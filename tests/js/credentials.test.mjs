@@ -12,11 +12,13 @@ const {
 } = await import(distEntry)
 
 let stack
-let shortLived // a second stack whose Cognito credentials live 4 s
+// A second stack whose Cognito credentials live 12 s: long enough for a burst of
+// 1000 calls on a loaded 2-core machine (5 s seen), short enough to see a refresh.
+let shortLived
 
 before(async () => {
   stack = await startStack()
-  shortLived = await startStack({ config: (cfg) => { cfg.identityPools[0].credentialsLifetimeSeconds = 4; return cfg } })
+  shortLived = await startStack({ config: (cfg) => { cfg.identityPools[0].credentialsLifetimeSeconds = 12; return cfg } })
 })
 after(async () => {
   await stack?.stop()
@@ -176,7 +178,7 @@ test('garbage in storage counts as no cache, and a throwing storage is survived'
 test('1000 concurrent calls on a cold client cause one GetId and one GetCredentialsForIdentity; short-lived credentials are refreshed once under load', async () => {
   const { send, counts } = countingFetch()
   const provider = cognitoProvider({ fetch: send }, shortLived)
-  const client = new AwsClient({ credentials: provider, refreshMarginMs: 1000, ...shortLived.signing.functionUrl })
+  const client = new AwsClient({ credentials: provider, refreshMarginMs: 4000, ...shortLived.signing.functionUrl })
   const burst = async () => {
     const responses = await Promise.all(Array.from({ length: 1000 }, () => client.fetch(`${shortLived.endpoints.functionUrl}/load`)))
     assert.ok(responses.every((r) => r.status === 200), `every call is accepted: ${JSON.stringify(responses.map((r) => r.status).filter((s) => s !== 200).slice(0, 5))} ${await responses.find((r) => r.status !== 200)?.text()}`)
@@ -184,8 +186,8 @@ test('1000 concurrent calls on a cold client cause one GetId and one GetCredenti
   }
   await burst()
   assert.deepEqual(counts, { GetId: 1, GetCredentialsForIdentity: 1 })
-  // Credentials living 4 s with a 1 s margin are fresh for 3 s: wait that out, then load again.
-  await new Promise((resolve) => setTimeout(resolve, 3200))
+  // Credentials living 12 s with a 4 s margin are fresh for 8 s (a burst may take 5): wait that out, then load again.
+  await new Promise((resolve) => setTimeout(resolve, 8200))
   await burst()
   assert.deepEqual(counts, { GetId: 1, GetCredentialsForIdentity: 2 })
 })
@@ -303,4 +305,21 @@ test('a stalled Cognito: each attempt times out (timeoutMs) and the provider fai
   assert.equal(error.code, 'ERR_NETWORK', error.message)
   assert.match(error.message, /Cognito GetId failed: .*(timeout|aborted)/i)
   assert.ok(Date.now() - started < 4500, `gave up after ${Date.now() - started} ms, before one stalled answer would have come`)
+})
+
+test('a device clock 20 minutes off either way: credentials expiring in 15 minutes are usable, their expiration read on the device clock', async (t) => {
+  const skewed = await startStack({ config: (cfg) => { cfg.identityPools[0].credentialsLifetimeSeconds = 900; return cfg } })
+  t.after(() => skewed.stop())
+  for (const serverAheadSeconds of [-1200, 1200]) {
+    skewed.setClockOffset(serverAheadSeconds)
+    const provider = fromCognitoIdentityPool({ identityPoolId: skewed.ids.identityPoolId, endpoint: skewed.endpoints.cognitoIdentity, storage: memoryStore() })
+    const credentials = await provider()
+    const lifetimeOnDevice = credentials.expiration.getTime() - Date.now()
+    assert.ok(Math.abs(lifetimeOnDevice - 900_000) < 10_000, `server ${serverAheadSeconds} s ahead: expires in ${lifetimeOnDevice} ms on this device`)
+    // Before, a device 20 minutes ahead refused them as expired (ERR_CREDENTIALS_EXPIRED) before any request.
+    const client = new AwsClient({ credentials: provider, ...skewed.signing.functionUrl })
+    const response = await client.fetch(`${skewed.endpoints.functionUrl}/skewed`)
+    assert.equal(response.status, 200, await response.text())
+    assert.ok(Math.abs(client.clockOffsetMs - serverAheadSeconds * 1000) < 5_000, 'the client learned the offset from the skew answer')
+  }
 })

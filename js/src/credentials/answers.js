@@ -6,6 +6,20 @@ import { IamFetchError } from '../errors.js'
 import { xmlElement, xmlText } from './xml.js'
 
 const COGNITO = 'Cognito GetCredentialsForIdentity'
+/** Below this, the Date header's one-second resolution and the network's delay are all the offset is. */
+const CLOCK_TOLERANCE_MS = 60_000
+
+/**
+ * Credentials with their expiration moved onto this device's clock. AWS states
+ * it in its own time: on a device whose clock runs 20 minutes ahead, fresh
+ * 15-minute credentials would look expired and be refused before the first
+ * request could teach the client the offset; on one running behind they would
+ * be used past their end.
+ */
+export function onDeviceClock(credentials, serverClockOffsetMs) {
+  if (Math.abs(serverClockOffsetMs) < CLOCK_TOLERANCE_MS) return credentials
+  return { ...credentials, expiration: new Date(credentials.expiration.getTime() - serverClockOffsetMs) }
+}
 
 /**
  * Cognito's GetCredentialsForIdentity answer, already JSON-parsed. Note

@@ -17,7 +17,8 @@ const DEFAULT_CALL_TIMEOUT_MS = 10_000
  * @param {string[]} [call.secrets] values never to show in a message (login tokens, keys)
  * @param {number} [call.retries] attempts after the first (default 3)
  * @param {number} [call.timeoutMs] how long one attempt may take (default 10000); a timeout is retried as a network failure
- * @returns {Promise<string>} the answer body
+ * @returns {Promise<{ body: string, serverClockOffsetMs: number }>} the answer body, and the
+ *   server's clock minus this device's, from the answer's Date header (0 without one)
  */
 export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3, timeoutMs = DEFAULT_CALL_TIMEOUT_MS }) {
   for (let attempt = 0; ; attempt++) {
@@ -33,7 +34,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
       continue
     }
     const body = await response.text()
-    if (response.ok) return body
+    if (response.ok) return { body, serverClockOffsetMs: serverClockOffsetMs(response) }
     const error = classifyAwsError(service, response.status, response.headers.get('x-amzn-errortype'), body)
     if (error.retryable && attempt < retries) {
       await pause(attempt)
@@ -47,6 +48,11 @@ export async function awsCall({ service, operation, request, fetch: send = globa
     failure.requestId = response.headers.get('x-amzn-requestid') ?? undefined
     throw failure
   }
+}
+
+function serverClockOffsetMs(response) {
+  const serverNow = Date.parse(response.headers.get('date') ?? '')
+  return Number.isFinite(serverNow) ? serverNow - Date.now() : 0
 }
 
 function pause(attempt) {

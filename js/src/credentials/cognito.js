@@ -3,7 +3,7 @@
 // GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity.
 import { IamFetchError } from '../errors.js'
 import { awsCall, parseJson } from './aws-call.js'
-import { parseCognitoCredentials } from './answers.js'
+import { onDeviceClock, parseCognitoCredentials } from './answers.js'
 import { defaultStorage } from './storage.js'
 import { assumeRoleWithWebIdentity } from './sts.js'
 
@@ -46,15 +46,16 @@ export function fromCognitoIdentityPool({
     // A guest who signs in brings the guest identity along, so Cognito links it.
     const cachedId = (await readId(store, key)) ?? (withLogins.Logins ? await readId(store, cacheKey(identityPoolId, [])) : null)
 
-    const newIdentity = async () => (await call('GetId', { IdentityPoolId: identityPoolId, AccountId: accountId, ...withLogins })).IdentityId
+    const newIdentity = async () => (await call('GetId', { IdentityPoolId: identityPoolId, AccountId: accountId, ...withLogins })).answer.IdentityId
     const credentialsFor = async (identityId) => {
       if (flow === 'basic') {
-        const { IdentityId, Token } = await call('GetOpenIdToken', { IdentityId: identityId, ...withLogins })
+        const { IdentityId, Token } = (await call('GetOpenIdToken', { IdentityId: identityId, ...withLogins })).answer
         const credentials = await assumeRoleWithWebIdentity({ roleArn, token: Token, roleSessionName, region, endpoint: stsEndpoint, fetch, timeoutMs })
         return { identityId: IdentityId ?? identityId, credentials }
       }
-      const answer = await call('GetCredentialsForIdentity', { IdentityId: identityId, CustomRoleArn: customRoleArn, ...withLogins })
-      return parseCognitoCredentials(answer)
+      const { answer, serverClockOffsetMs } = await call('GetCredentialsForIdentity', { IdentityId: identityId, CustomRoleArn: customRoleArn, ...withLogins })
+      const { identityId: returnedId, credentials } = parseCognitoCredentials(answer)
+      return { identityId: returnedId, credentials: onDeviceClock(credentials, serverClockOffsetMs) }
     }
 
     let result
@@ -74,7 +75,7 @@ export function fromCognitoIdentityPool({
 
 async function cognitoCall({ url, fetch, operation, input, secrets, timeoutMs }) {
   const body = JSON.stringify(input)
-  const answer = await awsCall({
+  const { body: text, serverClockOffsetMs } = await awsCall({
     timeoutMs,
     service: 'cognito-identity',
     operation: `Cognito ${operation}`,
@@ -86,14 +87,14 @@ async function cognitoCall({ url, fetch, operation, input, secrets, timeoutMs })
       body,
     }),
   })
-  const parsed = parseJson(answer, `Cognito ${operation}`)
+  const parsed = parseJson(text, `Cognito ${operation}`)
   if (operation !== 'GetCredentialsForIdentity' && typeof parsed?.IdentityId !== 'string') {
     throw new IamFetchError('ERR_INVALID_CREDENTIALS_RESPONSE', `Cognito ${operation} answered without an IdentityId`)
   }
   if (operation === 'GetOpenIdToken' && typeof parsed.Token !== 'string') {
     throw new IamFetchError('ERR_INVALID_CREDENTIALS_RESPONSE', 'Cognito GetOpenIdToken answered without a Token')
   }
-  return parsed
+  return { answer: parsed, serverClockOffsetMs }
 }
 
 /** Login tokens, each resolved now (a function is called for a fresh token). */

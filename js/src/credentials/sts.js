@@ -4,7 +4,7 @@ import { IamFetchError } from '../errors.js'
 import { signParts } from '../signer.js'
 import { prepareBody } from '../body.js'
 import { awsCall } from './aws-call.js'
-import { parseStsCredentials } from './answers.js'
+import { onDeviceClock, parseStsCredentials } from './answers.js'
 import { randomHex } from '../backoff.js'
 import { cachedProvider } from './cache.js'
 
@@ -39,7 +39,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
       DurationSeconds: durationSeconds,
       ExternalId: externalId,
     })
-    const answer = await awsCall({
+    const { body: answer, serverClockOffsetMs } = await awsCall({
       timeoutMs,
       service: 'sts',
       operation: 'STS AssumeRole',
@@ -59,7 +59,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
         return new Request(signed.url, { method: 'POST', headers, body })
       },
     })
-    return parseStsCredentials(answer)
+    return onDeviceClock(parseStsCredentials(answer), serverClockOffsetMs)
   }
 }
 
@@ -100,7 +100,7 @@ export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionNam
     Policy: policy,
     DurationSeconds: durationSeconds,
   })
-  const answer = await awsCall({
+  const { body: answer, serverClockOffsetMs } = await awsCall({
     timeoutMs,
     service: 'sts',
     operation: 'STS AssumeRoleWithWebIdentity',
@@ -108,7 +108,7 @@ export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionNam
     secrets: [token],
     request: async () => new Request(url, { method: 'POST', headers: { 'content-type': FORM }, body }),
   })
-  return parseStsCredentials(answer)
+  return onDeviceClock(parseStsCredentials(answer), serverClockOffsetMs)
 }
 
 function form(fields) {
