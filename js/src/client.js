@@ -177,7 +177,8 @@ export class AwsClient {
   async #learnClockOffset(response) {
     const serverDate = Date.parse(response.headers.get('date') ?? '')
     if (!Number.isFinite(serverDate)) return false
-    const body = await response.clone().text()
+    // A body cut off mid-way is not a skew answer: the caller gets the Response as fetch would give it.
+    const body = await response.clone().text().catch(() => '')
     if (!isClockSkew(body)) return false
     this.#clockOffsetMs = serverDate - Date.now()
     return true

@@ -207,7 +207,7 @@ export class AwsV4Signer {
   hexBodyHash(): Promise<string>
 }
 
-/** Temporary credentials; `expiration` drives caching and refresh. */
+/** Temporary credentials. `expiration` drives caching and refresh; from Cognito and STS it is on this device's clock (AWS's expiry shifted by the offset of the answer's Date header, when over a minute), so a skewed device neither refuses fresh credentials nor uses them past their end. */
 export interface AwsCredentials extends Credentials {
   expiration?: Date
 }

@@ -305,3 +305,17 @@ test('a streamed response (RESPONSE_STREAM) arrives chunk by chunk', async () =>
   assert.ok(reads.length >= 3, `arrived in ${reads.length} reads`)
   assert.ok(!reads[0].includes('"chunk":3'), 'the first read came before the last chunk existed')
 })
+
+test('a 403 whose body is cut off is returned as fetch returns it, not a raw TypeError from the skew check', async (t) => {
+  const { createServer } = await import('node:http')
+  const server = createServer((req, res) => {
+    res.writeHead(403, { 'content-type': 'application/json', 'content-length': '200', date: new Date().toUTCString() })
+    res.write('{"message":"Signature exp')
+    setTimeout(() => res.destroy(), 20)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const response = await new AwsClient({ ...user, service: 'lambda', region: 'us-east-1', retries: 0 }).fetch(`http://127.0.0.1:${server.address().port}/cut`)
+  assert.equal(response.status, 403)
+  await assert.rejects(response.text(), 'reading the cut body fails for the caller, as with fetch')
+})
