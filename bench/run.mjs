@@ -21,7 +21,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as esbuild from 'esbuild'
-import { BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
+import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
@@ -647,7 +647,26 @@ const SIZE_ENTRIES = [
     key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
     code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
   },
+  {
+    // v6 dropped v5's documented Signer: signRequest is exported under internals/ only.
+    key: 'amplify-cognito', label: 'Amplify v6: Amplify.configure + fetchAuthSession (identity pool) + signRequest (internal export; v6 documents no standalone signing)', check: 'amplify',
+    code: "export { Amplify } from 'aws-amplify'; export { fetchAuthSession } from 'aws-amplify/auth'; export { signRequest } from '@aws-amplify/core/internals/aws-client-utils'",
+  },
 ]
+
+// The Cognito identity pool the Amplify bundle gets its credentials from, faked
+// in the page (playwright routes): GetId, then GetCredentialsForIdentity.
+const FAKE_IDENTITY_ID = 'us-east-1:00000000-0000-4000-8000-000000000000'
+async function fakeCognitoIdentity(route) {
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST', 'access-control-expose-headers': '*' }
+  if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 200, headers: cors })
+  const target = route.request().headers()['x-amz-target'] ?? ''
+  const body = target.endsWith('.GetId') ? { IdentityId: FAKE_IDENTITY_ID } : {
+    IdentityId: FAKE_IDENTITY_ID,
+    Credentials: { AccessKeyId: 'ASIABENCHMARKEXAMPLE', SecretKey: 'bench/secret/not-a-real-key', SessionToken: 'FwoGZXIvYXdzEXAMPLE'.repeat(50), Expiration: Math.floor(Date.now() / 1000) + 3600 },
+  }
+  return route.fulfill({ status: 200, headers: { ...cors, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) })
+}
 
 // Runs in the page: imports one measured bundle and signs with it as an app
 // would (the client: a 1 KB JSON POST with a session token). `diag` then asks
@@ -659,6 +678,15 @@ async function checkBundle([key, check, step]) {
     const host = 'abcdefghij.lambda-url.us-east-1.on.aws'
     const url = `https://${host}/x`
     const body = `{"items":"${'x'.repeat(1012)}"}`
+    if (check === 'amplify') {
+      // As an app does: credentials from the identity pool (faked by the route), then a signed fetch's headers.
+      m.Amplify.configure({ Auth: { Cognito: { identityPoolId: 'us-east-1:00000000-0000-4000-8000-00000000beef', allowGuestAccess: true } } })
+      const { credentials } = await m.fetchAuthSession()
+      if (!credentials?.sessionToken) return 'fetchAuthSession gave no credentials'
+      const signed = m.signRequest({ url: new URL(url), method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        { credentials, signingRegion: 'us-east-1', signingService: 'lambda' })
+      return /Signature=[0-9a-f]{64}$/.test(signed.headers.authorization) || 'no authorization'
+    }
     if (step === 'diag') {
       const text = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).canonicalString()
       return (typeof text === 'string' && text.startsWith('POST\n')) || `canonicalString() gave ${String(text).slice(0, 40)}`
@@ -707,6 +735,7 @@ async function measureSizes() {
         const path = new URL(req.url()).pathname
         if (path.endsWith('.wasm')) fetched.push(basename(path))
       })
+      if (s.check === 'amplify') await p.page.route(/^https:\/\/cognito-identity\.us-east-1\.amazonaws\.com\//, fakeCognitoIdentity)
       s.works = await p.page.evaluate(checkBundle, [key, s.check, 'sign'])
       s.wasmLoaded = [...new Set(fetched)]
       if (key === 'iam-signer' && existsSync(DIAG_WASM)) {
@@ -988,6 +1017,13 @@ function infoRows() {
   rows.push(['Signer alone, every runtime', 'aws4fetch AwsV4Signer ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'aws4fetch AwsV4Signer') / signMedian(rt, 'iamfetch AwsV4Signer'))])
   rows.push(['Client, every runtime', 'aws4fetch AwsClient.sign ÷ iamfetch AwsClient.sign', per((rt) => signMedian(rt, 'aws4fetch AwsClient.sign') / signMedian(rt, 'iamfetch AwsClient.sign'))])
   rows.push(['Against the SDK, every runtime', 'smithy SignatureV4 + sha256-js ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'smithy SignatureV4 + sha256-js') / signMedian(rt, 'iamfetch AwsV4Signer'))])
+  rows.push(['Against Amplify v6, every runtime', `${AMPLIFY_SIGNER} ÷ iamfetch AwsV4Signer`, per((rt) => signMedian(rt, AMPLIFY_SIGNER) / signMedian(rt, 'iamfetch AwsV4Signer'))])
+  const amplify = results.size?.bundles?.['amplify-cognito']
+  const iamClient = results.size?.bundles?.['iam-cognito']
+  if (amplify && iamClient) {
+    rows.push(['Size against Amplify v6 (identity pool credentials + signing)', 'iamfetch AwsClient + fromCognitoIdentityPool ÷ Amplify.configure + fetchAuthSession + signRequest, gzip -9',
+      `${kib(iamClient.total)} ÷ ${kib(amplify.total)} = ${ratio(iamClient.total / amplify.total)}${amplify.works === true ? '' : ` — Amplify bundle BROKEN: ${amplify.works}`}`])
+  }
   const pre = startMedian('node:iamfetch:preload')
   if (Number.isFinite(pre)) {
     rows.push(['Cold start in Node, fetch globals already loaded', 'aws4fetch ÷ iamfetch', `${startMedian('node:aws4fetch:preload').toFixed(1)} ÷ ${pre.toFixed(1)} ms = ${ratio(startMedian('node:aws4fetch:preload') / pre)}`])
@@ -1032,7 +1068,7 @@ function buildTable() {
   const rows = []
   const row = (measure, impl, cells) => rows.push([measure, impl, ...cells])
   const sign = results.sign
-  const sigImpls = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto']
+  const sigImpls = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto', AMPLIFY_SIGNER]
   // Only the parts this run measured.
   const signed = Object.keys(sign).length > 0 || results.native
   for (const c of signed ? signingCases() : []) {

@@ -8,10 +8,11 @@ import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
+import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
 import { bytes, clockResolution, hashBlob, runHashCold, runHashWarm, runSigning } from './common.mjs'
 
-const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
 const now = () => performance.now()
 // Browsers coarsen performance.now() (cross-origin isolated, as run.mjs's server
 // makes the page: Chromium 5 µs, Firefox and WebKit 20 µs; coarser otherwise):

@@ -54,19 +54,25 @@ export function signingCases() {
 
 const credentialsOf = (c) => ({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: c.sessionToken })
 
+/** Amplify v6's `signRequest`, exported by `@aws-amplify/core/internals/aws-client-utils` but not documented. */
+export const AMPLIFY_SIGNER = 'Amplify v6 signRequest (internal export)'
+
 /**
  * The signers, each `(case) => Promise<signature hex>`. `libs` holds what the
- * runtime entry imported: iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256.
- * Every signer keeps what its library keeps between calls in real use: aws4fetch's
- * signing-key cache, one SignatureV4 instance (which caches keys too), one client.
+ * runtime entry imported: iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256,
+ * amplifySignRequest. Every signer keeps what its library keeps between calls in
+ * real use: aws4fetch's signing-key cache, one SignatureV4 instance (which caches
+ * keys too), one client. Amplify's signRequest keeps nothing: it derives the
+ * signing key on every call.
  */
 export function makeSigners(libs) {
-  const { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256 } = libs
+  const { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest } = libs
   const signerOptions = (c, cache) => ({
     method: c.method, url: c.url, headers: c.headers, body: c.body, ...credentialsOf(c),
     service: 'lambda', region: 'us-east-1', datetime: AMZ_DATE, cache,
   })
-  const authSignature = (headers) => /Signature=([0-9a-f]{64})/.exec(headers.get('authorization'))[1]
+  const signatureOf = (authorization) => /Signature=([0-9a-f]{64})/.exec(authorization)[1]
+  const authSignature = (headers) => signatureOf(headers.get('authorization'))
 
   const iamCache = new Map()
   const a4fCache = new Map()
@@ -88,7 +94,7 @@ export function makeSigners(libs) {
         method: c.method, protocol: u.protocol, hostname: u.hostname, path: u.pathname,
         query: Object.fromEntries(u.searchParams), headers: { host: u.host, ...c.headers }, body: c.body,
       }, { signingDate: new Date(SIGNING_TIME_MS) })
-      return /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization)[1]
+      return signatureOf(signed.headers.authorization)
     }
   }
   return {
@@ -102,6 +108,12 @@ export function makeSigners(libs) {
     })).headers),
     'smithy SignatureV4 + sha256-js': smithy(Sha256Js),
     'smithy SignatureV4 + WebCrypto': smithy(WebCryptoSha256),
+    // Amplify v6's signer: synchronous, sha256-js, credentials passed in as its
+    // REST client passes those of fetchAuthSession().
+    [AMPLIFY_SIGNER]: async (c) => signatureOf(amplifySignRequest(
+      { url: new URL(c.url), method: c.method, headers: { ...c.headers }, body: c.body },
+      { credentials: credentialsOf(c), signingDate: new Date(SIGNING_TIME_MS), signingRegion: 'us-east-1', signingService: 'lambda' },
+    ).headers.authorization),
   }
 }
 

@@ -6,6 +6,7 @@ import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
+import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
 import { openAsBlob } from 'node:fs'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -14,7 +15,7 @@ import { hashBlob, runHashCold, runHashWarm, runSigning } from './common.mjs'
 // @aws-crypto/sha256-browser finds WebCrypto on `window` or `self`, which Node lacks.
 globalThis.self ??= globalThis
 
-const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
 const now = () => performance.now()
 const [mode, ...args] = process.argv.slice(2)
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 1000)

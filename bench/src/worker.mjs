@@ -6,6 +6,7 @@ import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
+import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
 import { clockResolution, runHashCold, runHashWarm, runSigning } from './common.mjs'
 
@@ -22,7 +23,7 @@ async function libs() {
     hashWasmError = String(error?.message ?? error)
     usable = null
   }
-  return { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, hashWasm: usable }
+  return { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm: usable }
 }
 
 export default {
