@@ -76,6 +76,8 @@ export function normalizeConfig(raw) {
     restApi: raw.restApi && { cors, invokers: [], ...raw.restApi },
     httpApi: raw.httpApi && { cors, invokers: [], ...raw.httpApi },
     s3: raw.s3 && { buckets: [], invokers: [], ...raw.s3 },
+    containerCredentials: raw.containerCredentials && { authorizationTokens: [], ...raw.containerCredentials },
+    instanceMetadata: raw.instanceMetadata && { ...raw.instanceMetadata },
   };
 }
 

@@ -21,7 +21,8 @@
  *   stack.endpoints   base URLs, http://127.0.0.1:PORT
  *                     { functionUrl,            the first function (echo in the default config)
  *                       functionUrls: { echo, stream, slow },
- *                       cloudfront, apiRest, apiHttp, cognitoIdentity, cognitoIdp, sts, s3 }
+ *                       cloudfront, apiRest, apiHttp, cognitoIdentity, cognitoIdp, sts, s3,
+ *                       containerCredentials, imds }   (host-credentials.mjs: ECS/EKS Pod Identity, IMDSv2)
  *                     apiRest URLs include no stage: call `${apiRest}/${ids.restApiStage}/echo`.
  *                     s3 is path style: `${s3}/${ids.s3Buckets[0]}/<key>` (see s3.mjs).
  *   stack.signing     what to sign with, per endpoint key above: { service, region }, or null
@@ -34,7 +35,7 @@
  *                       distributionId, distributionArn, restApiId, restApiStage, httpApiId,
  *                       functionUrlIds: { name: urlId }, s3Buckets }
  *   stack.endpointNames  names for faults: cognitoIdentity, cognitoIdp, sts, cloudfront,
- *                     apiRest, apiHttp, function:<name>, s3
+ *                     apiRest, apiHttp, function:<name>, s3, containerCredentials, imds
  *   stack.setFault(endpointName | '*', spec, { times }?)  spec as in faults.mjs:
  *                     'throttle' | '500' | '503' | 'slow=MS' | 'drop' | 'clock=+S', comma-separated
  *   stack.clearFaults(endpointName?)
@@ -57,6 +58,7 @@ import { normalizeConfig, readConfigFile } from './config.mjs';
 import { CredentialsStore } from './credentials-store.mjs';
 import { Faults } from './faults.mjs';
 import { functionUrlEndpoint } from './lambda-url.mjs';
+import { containerCredentialsEndpoint, instanceMetadataEndpoint } from './host-credentials.mjs';
 import { s3Endpoint } from './s3.mjs';
 import { startEndpoint } from './server.mjs';
 import { stsEndpoint } from './sts.mjs';
@@ -77,8 +79,8 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const config = normalizeConfig(await loadConfig(configOption));
   const store = new CredentialsStore(config.accountId, config.iamUsers);
   const faults = new Faults();
-  // s3 after the functions, so that their ports stay where they were.
-  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`), 's3'];
+  // s3 and the host credential endpoints after the functions, so that their ports stay where they were.
+  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`), 's3', 'containerCredentials', 'imds'];
   const portFor = (name) => ports[name] ?? (portBase === undefined ? 0 : portBase + order.indexOf(name));
 
   const started = new Map(); // name -> { url, stop, signing, extraStop }
@@ -103,6 +105,8 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     if (config.restApi) await start(apiGatewayEndpoint('rest', config.restApi, config, store));
     if (config.httpApi) await start(apiGatewayEndpoint('http', config.httpApi, config, store));
     if (config.s3) await start(s3Endpoint(config.s3, config, store));
+    if (config.containerCredentials) await start(containerCredentialsEndpoint(config.containerCredentials, config, store));
+    if (config.instanceMetadata) await start(instanceMetadataEndpoint(config.instanceMetadata, config, store));
   } catch (err) {
     await Promise.all([...started.values()].map((s) => s.stop()));
     throw err;
@@ -112,7 +116,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const signingOf = (name) => started.get(name)?.signing ?? null;
   const functionNames = config.functions.map((f) => f.name);
   const mainFunction = `function:${functionNames[0]}`;
-  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts', 's3'];
+  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts', 's3', 'containerCredentials', 'imds'];
 
   const endpoints = {
     functionUrl: urlOf(mainFunction),
@@ -143,6 +147,9 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     httpApiId: config.httpApi?.id,
     functionUrlIds: Object.fromEntries(config.functions.map((f) => [f.name, f.urlId])),
     s3Buckets: config.s3?.buckets ?? [],
+    containerCredentialsPath: config.containerCredentials?.path ?? '/v1/credentials',
+    containerAuthorizationTokens: config.containerCredentials?.authorizationTokens ?? [],
+    hostRole: config.containerCredentials?.role ?? config.instanceMetadata?.role,
   };
 
   let stopping;
