@@ -14,7 +14,13 @@ const credentials = fromAssumeRole({
   endpoint: env.AWS_ENDPOINT_URL_STS,
 })
 const client = new AwsClient({ credentials, service: 'execute-api', region: env.AWS_REGION })
-const response = await client.fetch(env.API_URL, { method: 'POST', body: '{"from":"pod"}', headers: { 'content-type': 'application/json' } })
+let response
+try {
+  response = await client.fetch(env.API_URL, { method: 'POST', body: '{"from":"pod"}', headers: { 'content-type': 'application/json' } })
+} catch (error) {
+  console.error(`${error.code}: ${error.message}`)
+  globalThis.process?.exit(1) ?? globalThis.Deno.exit(1)
+}
 const text = await response.text()
 let userArn
 try {
