@@ -6,6 +6,8 @@ import { perform } from './result.js'
 import { baseUrlOf, signingFor, urlFor } from './settings.js'
 
 const DEFAULT_PATHS = { function: '/hello?from=demo', cloudfront: '/via-cloudfront', api: '/echo' }
+/** RFC 9110's token: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 function parseHeaders(text) {
   const headers = new Headers()
@@ -14,7 +16,12 @@ function parseHeaders(text) {
     if (!line) continue
     const colon = line.indexOf(':')
     if (colon < 1) throw new Error(`header line ${index + 1} needs the form name: value`)
-    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim())
+    const name = line.slice(0, colon).trim()
+    const value = line.slice(colon + 1).trim()
+    // Said here in words: the browser's own refusal reads "Failed to execute 'append' on 'Headers'".
+    if (!HEADER_NAME.test(name)) throw new Error(`header line ${index + 1}: '${name}' is not a valid header name: ASCII letters, digits and !#$%&'*+-.^_\`|~ only`)
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new Error(`header line ${index + 1}: the value of ${name} holds characters a header cannot carry (only Latin-1 text)`)
+    headers.append(name, value)
   }
   return headers
 }
@@ -52,6 +59,7 @@ export async function sendComposed(event) {
   await perform({
     title: `${method} ${url}${oac ? ' (through CloudFront OAC)' : ''}`,
     body: body ?? null,
+    hint: target === 'api' ? (explanation) => unknownRouteHint(url, explanation) : undefined,
     send: async () => {
       const init = { method, headers, body }
       if (oac) return { response: await oacClient.fetch(url, init), oac }
@@ -59,6 +67,12 @@ export async function sendComposed(event) {
     },
   })
   showCaller()
+}
+
+/** API Gateway answers a path that is no route without CORS headers: the browser sees only a network failure. */
+function unknownRouteHint(url, explanation) {
+  if (explanation.cause !== 'cors-or-network') return ''
+  return `If ${new URL(url).pathname} is not a route of the API, API Gateway answers 403 Missing Authentication Token (REST API) or 404 Not Found (HTTP API) without CORS headers, which the browser reports as this same network failure. Check the path against the API's routes (the demo's is ANY /echo).`
 }
 
 /** What the function saw: the caller's ARN from the echo event, when it is there. */

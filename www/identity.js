@@ -3,7 +3,7 @@
 import { AwsClient, fromCognitoIdentityPool } from 'iamfetch'
 import { keepSecret, log } from './log.js'
 import { $, describeError, formatDuration, setBusy } from './page.js'
-import { settings, signingFor } from './settings.js'
+import { cognitoIdentityEndpoint, cognitoIdpEndpoint, settings, settingsProblem, signingFor } from './settings.js'
 import { wireFetch } from './wire.js'
 
 /** Passed to the client, and mirrored here to show when it will refresh. */
@@ -22,11 +22,10 @@ let nextRefreshTry = 0
 export const credentialsByKey = new Map()
 
 const loginKey = () => `cognito-idp.${settings.userPoolId.split('_')[0]}.amazonaws.com/${settings.userPoolId}`
-const idpEndpoint = () => settings.cognitoIdpEndpoint || `https://cognito-idp.${settings.userPoolId.split('_')[0]}.amazonaws.com/`
 
 /** A Cognito user pool call (unsigned JSON 1.1), as the Amplify libraries make it. */
 async function userPoolCall(operation, input) {
-  const response = await fetch(idpEndpoint(), {
+  const response = await fetch(cognitoIdpEndpoint(), {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
     body: JSON.stringify(input),
@@ -34,7 +33,7 @@ async function userPoolCall(operation, input) {
   const answer = await response.json().catch(() => ({}))
   if (!response.ok) {
     const type = String(answer.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split(/[#:]/).pop()
-    throw new Error(`${type}: ${answer.message ?? answer.Message ?? 'the user pool refused'}`)
+    throw Object.assign(new Error(answer.message ?? answer.Message ?? 'the user pool refused'), { name: type })
   }
   return answer
 }
@@ -75,7 +74,7 @@ async function startSession(kind, user = {}) {
   refreshCount = 0
   const provider = fromCognitoIdentityPool({
     identityPoolId: settings.identityPoolId,
-    endpoint: settings.cognitoIdentityEndpoint || undefined,
+    endpoint: cognitoIdentityEndpoint(),
     logins: kind === 'user' ? { [loginKey()]: () => freshIdToken() } : undefined,
   })
   // The client calls this whenever its cached credentials are due: we only watch.
@@ -85,9 +84,28 @@ async function startSession(kind, user = {}) {
     if (generation === sessionGeneration) onCredentials(credentials, fetchedAt)
     return credentials
   }
-  client = new AwsClient({ credentials: watched, refreshMarginMs: REFRESH_MARGIN_MS, retries: 2, maxRetryDelayMs: 2000, fetch: wireFetch })
+  const signing = new AwsClient({ credentials: watched, refreshMarginMs: REFRESH_MARGIN_MS, retries: 2, maxRetryDelayMs: 2000, fetch: wireFetch })
+  try {
+    await signing.sign(settings.functionUrl, { aws: signingFor('function') })
+  } catch (error) {
+    // No half-built session: the next call starts one again.
+    const received = current !== null
+    if (generation === sessionGeneration) endSession()
+    if (received) error.message = `credentials arrived, but signing a request with them failed: ${error.message}`
+    throw error
+  }
+  // Only a session that could sign is kept.
+  client = signing
   oacClient = new AwsClient({ oac: true, retries: 2, maxRetryDelayMs: 2000, fetch: wireFetch })
-  await client.sign(settings.functionUrl, { aws: signingFor('function') })
+}
+
+function endSession() {
+  sessionGeneration++
+  session = null
+  client = null
+  oacClient = null
+  current = null
+  timing = null
 }
 
 function onCredentials(credentials, fetchedAt) {
@@ -149,6 +167,7 @@ function showSession() {
 }
 
 export async function continueAsGuest() {
+  $('guest-error').textContent = ''
   setBusy(true)
   try {
     await startSession('guest')
@@ -156,8 +175,8 @@ export async function continueAsGuest() {
     log('Continuing as a guest')
     $('signout').focus()
   } catch (error) {
-    $('signin-error').textContent = describeError(error)
-    log(`Guest credentials failed: ${describeError(error)}`, 'bad')
+    $('guest-error').textContent = describeError(error)
+    log(`Continuing as a guest failed: ${describeError(error)}`, 'bad')
   } finally {
     setBusy(false)
   }
@@ -196,12 +215,7 @@ export async function signIn(event) {
 }
 
 export function signOut() {
-  sessionGeneration++
-  session = null
-  client = null
-  oacClient = null
-  current = null
-  timing = null
+  endSession()
   $('session').hidden = true
   $('start').hidden = false
   log('Signed out')
@@ -209,6 +223,7 @@ export function signOut() {
 }
 
 export async function ensureSession() {
+  if (settingsProblem) throw new Error(settingsProblem)
   if (!client) {
     log('No session yet: continuing as a guest')
     await startSession('guest')

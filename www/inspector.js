@@ -18,6 +18,10 @@ export async function renderInspector({ wire, oac, body, explanation }) {
     $('string-to-sign').textContent = redact(stringToSign)
     $('signature-check').textContent = check
     $('signature-check').className = `small ${checkClass}`
+    // A heading over nothing reads as something missing: show only the parts there are.
+    $('signed-headers-part').hidden = !signedHeaders
+    $('canonical-request-part').hidden = !canonical
+    $('string-to-sign-part').hidden = !stringToSign
   }
   if (!last) {
     note.textContent = 'Nothing was sent.'

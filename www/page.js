@@ -4,7 +4,10 @@ export const $ = (id) => document.getElementById(id)
 
 export function describeError(error) {
   if (!error) return 'unknown error'
-  return error.code ? `${error.code}: ${error.message}` : `${error.name ?? 'Error'}: ${error.message ?? error}`
+  if (error.code) return `${error.code}: ${error.message}`
+  // A plain Error's message says it all; a named one (TypeError, NotAuthorizedException) keeps its name.
+  if (!error.name || error.name === 'Error') return String(error.message ?? error)
+  return `${error.name}: ${error.message}`
 }
 
 export function setBusy(busy) {

@@ -10,9 +10,10 @@ let callCount = 0
 
 /**
  * Runs one call and shows everything about it.
- * @param {{ title: string, expect?: string, body?: BodyInit | null, send: () => Promise<{ response?: Response, signedRequest?: Request, oac?: boolean, recoveryNote?: (explanation) => string }> }} call
+ * @param {{ title: string, expect?: string, body?: BodyInit | null, send: () => Promise<{ response?: Response, signedRequest?: Request, oac?: boolean, recoveryNote?: (explanation) => string }>, hint?: (explanation) => string }} call
+ *   hint: what the page knows of this call that explainFailure cannot (shown under the diagnosis)
  */
-export async function perform({ title, expect, body = null, send }) {
+export async function perform({ title, expect, body = null, send, hint }) {
   setBusy(true)
   const wire = recordAttempts()
   const startedAt = performance.now()
@@ -42,7 +43,7 @@ export async function perform({ title, expect, body = null, send }) {
       recovered = true
     }
     const responseText = response ? await response.text() : ''
-    renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote: outcome.recoveryNote })
+    renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote: outcome.recoveryNote, hint })
     const signed = await renderInspector({ wire, oac: outcome.oac, body, explanation })
     // Last: tests (and anyone watching) read the result once this changes.
     $('result').dataset.calls = String(++callCount)
@@ -54,7 +55,7 @@ export async function perform({ title, expect, body = null, send }) {
   }
 }
 
-function renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote }) {
+function renderResult({ title, expect, elapsedMs, wire, response, responseText, error, explanation, recovered, recoveryNote, hint }) {
   $('result').hidden = false
   $('call-title').textContent = redact(title)
   const status = $('status-line')
@@ -82,6 +83,8 @@ function renderResult({ title, expect, elapsedMs, wire, response, responseText, 
   box.hidden = !explanation
   box.classList.toggle('recovered', recovered)
   if (explanation) {
+    // A refusal the client recovered from did not fail: the call's answer is the last attempt's.
+    $('diagnosis-heading').textContent = recovered ? 'Refused at first, then recovered:' : 'Why it failed:'
     $('cause').textContent = explanation.cause
     box.dataset.cause = explanation.cause
     $('summary').textContent = redact(explanation.summary)
@@ -101,6 +104,9 @@ function renderResult({ title, expect, elapsedMs, wire, response, responseText, 
     const note = recovered ? (recoveryNote?.(explanation) ?? 'The client recovered from this refusal by itself: the last attempt succeeded.') : ''
     $('recovery').hidden = !note
     $('recovery').textContent = note
+    const hinted = hint?.(explanation) ?? ''
+    $('diagnosis-hint').hidden = !hinted
+    $('diagnosis-hint').textContent = redact(hinted)
   } else {
     delete box.dataset.cause
   }

@@ -1,12 +1,46 @@
-// Settings: the query string, else /demo-config.json (the local stack's
-// defaults, written by scripts/demo-server.mjs), and the targets they name.
+// Settings. Two modes, never mixed:
+// - the local stack: no resource named in the query string; everything comes
+//   from /demo-config.json (written by scripts/demo-server.mjs);
+// - your own AWS account: the query string names at least one resource; then
+//   only the query counts, and what it leaves out is derived from AWS's
+//   defaults (region from the ids and hosts, Cognito's regional endpoints) or
+//   reported as missing.
 import { $ } from './page.js'
 
-const SETTING_KEYS = ['region', 'identityPoolId', 'userPoolId', 'userPoolClientId', 'functionUrl', 'cloudfrontUrl', 'apiUrl', 'cognitoIdentityEndpoint', 'cognitoIdpEndpoint']
+const RESOURCE_KEYS = ['identityPoolId', 'userPoolId', 'userPoolClientId', 'functionUrl', 'cloudfrontUrl', 'apiUrl']
+const SETTING_KEYS = ['region', ...RESOURCE_KEYS, 'cognitoIdentityEndpoint', 'cognitoIdpEndpoint']
+const URL_KEYS = ['functionUrl', 'cloudfrontUrl', 'apiUrl', 'cognitoIdentityEndpoint', 'cognitoIdpEndpoint']
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
+const IDENTITY_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]{36}$/
 
 export const settings = {}
 export let demoConfig = null
 export let stackFaults = false // the local stack answers x-iamfetch-fault: the clock mistakes can be simulated exactly
+/** What keeps the page from starting a session, in words; '' when nothing does. */
+export let settingsProblem = ''
+
+/** The region an id or an AWS host names: eu-west-1:…, eu-west-1_…, ….lambda-url.eu-west-1.on.aws, ….execute-api.eu-west-1.amazonaws.com. */
+function regionNamedBy(value) {
+  return /^([a-z]{2}(?:-[a-z]+)+-\d+)[:_]/.exec(value)?.[1]
+    ?? /\.(?:lambda-url|execute-api)\.([a-z0-9-]+)\.(?:on\.aws|amazonaws\.com)(?::\d+)?(?:\/|$)/.exec(value)?.[1]
+}
+
+/** The Cognito endpoints: the ones set, else AWS's in the region of the pool they serve. */
+export const cognitoIdentityEndpoint = () => settings.cognitoIdentityEndpoint || `https://cognito-identity.${regionNamedBy(settings.identityPoolId) ?? settings.region}.amazonaws.com/`
+export const cognitoIdpEndpoint = () => settings.cognitoIdpEndpoint || `https://cognito-idp.${regionNamedBy(settings.userPoolId) ?? settings.region}.amazonaws.com/`
+
+function problemsOf(values) {
+  const problems = []
+  const missing = ['identityPoolId', 'functionUrl'].filter((key) => !values[key])
+  if (missing.length) problems.push(`Set ${missing.join(' and ')} in the settings below first.`)
+  if (values.identityPoolId && !IDENTITY_POOL_ID.test(values.identityPoolId)) problems.push(`identityPoolId '${values.identityPoolId}' does not look like <region>:<guid>.`)
+  if (!values.region) problems.push('region is not set, and none of the ids or URLs names one.')
+  else if (!REGION.test(values.region)) problems.push(`region '${values.region}' is not an AWS region name (like eu-west-1).`)
+  for (const key of URL_KEYS) {
+    if (values[key] && !isHttpUrl(values[key])) problems.push(`${key} '${values[key]}' is not an http(s) URL.`)
+  }
+  return problems
+}
 
 export async function loadSettings() {
   try {
@@ -16,36 +50,48 @@ export async function loadSettings() {
     demoConfig = null // hosted without the demo server: settings come from the query string
   }
   const query = new URLSearchParams(location.search)
-  for (const key of SETTING_KEYS) settings[key] = (query.get(key) ?? demoConfig?.settings?.[key] ?? '').trim()
-  settings.region ||= /^([a-z]{2}(?:-[a-z]+)+-\d+):/.exec(settings.identityPoolId)?.[1] ?? ''
+  const given = Object.fromEntries(SETTING_KEYS.map((key) => [key, (query.get(key) ?? '').trim()]))
   const localSettings = demoConfig?.local ? demoConfig.settings : null
+  const ownAccount = !localSettings || RESOURCE_KEYS.some((key) => given[key])
+  const ignored = ownAccount ? [] : SETTING_KEYS.filter((key) => given[key]).map((key) => `${key}=${given[key]}`)
+  Object.assign(settings, ownAccount ? given : localSettings)
+  settings.region ||= RESOURCE_KEYS.map((key) => regionNamedBy(settings[key])).find(Boolean) ?? ''
   stackFaults = Boolean(localSettings) && settings.functionUrl === localSettings.functionUrl
-  const allLocal = Boolean(localSettings) && SETTING_KEYS.every((key) => !query.has(key) || query.get(key) === localSettings[key])
 
   const mode = $('mode')
-  if (allLocal) {
+  if (!ownAccount) {
     mode.textContent = `Local AWS stack on this machine · region ${settings.region} · credentials last ${demoConfig.credentialsLifetimeSeconds} s`
+      + (ignored.length ? ` · ${ignored.join(', ')} in the address ignored: it names none of your resources` : '')
     mode.className = 'mode local'
   } else {
     mode.textContent = `Your AWS resources · region ${settings.region || 'not set'}`
     mode.className = 'mode aws'
   }
+  // The form holds what the address gave, nothing else: Apply copies it back.
   for (const key of SETTING_KEYS) {
     const input = $(`s-${key}`)
-    if (input) input.value = settings[key]
+    if (input) input.value = given[key]
   }
-  const missing = ['identityPoolId', 'functionUrl'].filter((key) => !settings[key])
-  if (missing.length) {
+  if (ownAccount) {
+    if (!given.region && settings.region) $('s-region').placeholder = settings.region
+    if (settings.region) {
+      $('s-cognitoIdentityEndpoint').placeholder = cognitoIdentityEndpoint()
+      $('s-cognitoIdpEndpoint').placeholder = cognitoIdpEndpoint()
+    }
+  }
+  const problems = problemsOf(settings)
+  settingsProblem = problems.join(' ')
+  if (problems.length) {
     $('settings').open = true
     $('guest').disabled = true
     $('signin-button').disabled = true
-    $('signin-error').textContent = `Set ${missing.join(' and ')} in the settings below first.`
+    $('setup-error').textContent = settingsProblem
   }
   if (!settings.userPoolId || !settings.userPoolClientId) {
     for (const el of $('signin').querySelectorAll('input, button')) el.disabled = true
     $('demo-user-hint').hidden = false
     $('demo-user-hint').textContent = 'Signing in needs a user pool id and app client id in the settings.'
-  } else if (demoConfig?.demoUser && allLocal) {
+  } else if (demoConfig?.demoUser && !ownAccount) {
     $('username').value = demoConfig.demoUser.username
     $('password').value = demoConfig.demoUser.password
     $('demo-user-hint').hidden = false
@@ -86,6 +132,14 @@ export function signingFor(target) {
 export function regionOf(target) {
   const host = safeHost(baseUrlOf(target))
   return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(host)?.[1] ?? /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)?.[1] ?? settings.region
+}
+
+function isHttpUrl(value) {
+  try {
+    return /^https?:$/.test(new URL(value).protocol)
+  } catch {
+    return false
+  }
 }
 
 function safeHost(url) {

@@ -102,8 +102,15 @@ function sendWithProgress(signedRequest, body, onProgress) {
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total) onProgress(event.loaded / event.total)
     }
-    xhr.upload.onload = () => onProgress(1)
+    // An empty body fires no upload events: the answer's arrival says it was all sent.
+    let sent = false
+    const allSent = () => {
+      if (!sent) onProgress(1)
+      sent = true
+    }
+    xhr.upload.onload = allSent
     xhr.onload = () => {
+      allSent()
       const headers = new Headers()
       for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {
         const colon = line.indexOf(':')
