@@ -13,7 +13,6 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { gzipSync } from 'node:zlib'
 import { createServer } from 'node:http'
-import { connect } from 'node:net'
 import { cpus, totalmem } from 'node:os'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,6 +21,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as esbuild from 'esbuild'
 import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
+// The tests launch the three browser engines the same way.
+import { freePort, launchChromium as startChromium, launchFirefox as startFirefox, launchWebKit as startWebKit, waitForPort } from '../tests/js/support/browsers.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
@@ -121,30 +122,6 @@ function runJson(cmd, args, { env, cwd = bench, timeoutMs = 600_000 } = {}) {
 const node = (args, opts) => runJson(process.execPath, args, opts)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-function waitForPort(port, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolvePromise, reject) => {
-    const attempt = () => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('connect', () => { socket.destroy(); resolvePromise() })
-      socket.once('error', () => {
-        socket.destroy()
-        if (Date.now() > deadline) reject(new Error(`port ${port} never opened`))
-        else setTimeout(attempt, 10)
-      })
-    }
-    attempt()
-  })
-}
-
-async function freePort() {
-  const srv = createServer()
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r))
-  const { port } = srv.address()
-  await new Promise((r) => srv.close(r))
-  return port
-}
-
 // ---------------------------------------------------------------- workerd
 const WORKERD = join(bench, 'node_modules/.bin/workerd')
 const COMPAT = 'compatibilityDate = "2025-09-01", compatibilityFlags = ["nodejs_compat"]'
@@ -229,13 +206,7 @@ const waitReady = 'window.benchReady === true'
 // gives { call(mode, ...args), close, page? }, where call runs window.bench[mode]
 // in the page and returns its result.
 async function launchChromium() {
-  const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  })
+  const browser = await startChromium()
   const cdp = await browser.newBrowserCDPSession()
   return {
     version: `Chromium ${browser.version()}`,
@@ -258,8 +229,7 @@ async function launchChromium() {
 
 // Firefox over WebDriver BiDi (puppeteer-core drives it directly: no geckodriver).
 async function launchFirefox() {
-  const { default: puppeteer } = await import('puppeteer-core')
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocolTimeout: 900_000 })
+  const browser = await startFirefox({ protocolTimeout: 900_000 })
   return {
     version: `Firefox ${(await browser.version()).replace(/^firefox\//, '')}`,
     async open(url, { ready = true } = {}) {
@@ -277,73 +247,11 @@ async function launchFirefox() {
   }
 }
 
-function miniBrowserPath() {
-  const usual = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
-  if (existsSync(usual)) return usual
-  const listed = execFileSync('dpkg', ['-L', 'libwebkit2gtk-4.1-0']).toString().split('\n').find((l) => l.endsWith('/MiniBrowser'))
-  if (!listed) throw new Error('MiniBrowser not found (apt-get install webkit2gtk-driver)')
-  return listed
-}
-
-/** A virtual display for WebKit: Xvfb picks a free display number and reports it on fd 3 once it is ready. */
-async function startXvfb() {
-  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  xvfb.stderr.on('data', (d) => { stderr += d })
-  const exited = new Promise((r) => xvfb.once('exit', r))
-  const stop = async () => { xvfb.kill('SIGTERM'); await Promise.race([exited, sleep(5000)]) }
-  try {
-    const display = await new Promise((resolvePromise, reject) => {
-      let text = ''
-      xvfb.stdio[3].on('data', (d) => {
-        text += d
-        if (text.includes('\n')) resolvePromise(`:${text.trim()}`)
-      })
-      exited.then((code) => reject(new Error(`Xvfb exited ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`)))
-      setTimeout(() => reject(new Error('Xvfb did not start within 15 s')), 15_000)
-    })
-    return { display, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
-}
-
-// WebKitGTK's MiniBrowser (JavaScriptCore, Safari's engine) through WebKitWebDriver,
-// on a virtual display (Xvfb). The driver runs in its own process group, so that
-// the browser processes it starts stop with it.
+// WebKitGTK's MiniBrowser (JavaScriptCore, Safari's engine) on its own Xvfb display.
 async function launchWebKit() {
-  const { Builder } = await import('selenium-webdriver')
-  const binary = miniBrowserPath()
-  const xvfb = await startXvfb()
-  const port = await freePort()
-  const driverProcess = spawn('/usr/bin/WebKitWebDriver', [`--port=${port}`],
-    { detached: true, env: { ...process.env, DISPLAY: xvfb.display }, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  driverProcess.stderr.on('data', (d) => { stderr += d })
-  const exited = new Promise((r) => driverProcess.once('exit', r))
-  const stopDriver = async () => {
-    try { process.kill(-driverProcess.pid, 'SIGTERM') } catch {}
-    await Promise.race([exited, sleep(5000)])
-    await xvfb.stop()
-  }
-  let driver
-  try {
-    await Promise.race([waitForPort(port, 30_000), exited.then(() => { throw new Error(`WebKitWebDriver exited: ${stderr.slice(-300)}`) })])
-    driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
-      browserName: 'MiniBrowser',
-      'webkitgtk:browserOptions': { binary, args: ['--automation'] },
-    }).build()
-    // WebDriver awaits the promise a script returns, up to the script timeout.
-    await driver.manage().setTimeouts({ script: 900_000, pageLoad: 60_000 })
-  } catch (error) {
-    await driver?.quit().catch(() => {})
-    await stopDriver()
-    throw error
-  }
-  const caps = await driver.getCapabilities()
+  const { driver, version, close } = await startWebKit({ scriptTimeoutMs: 900_000 })
   return {
-    version: `WebKitGTK ${caps.get('browserVersion') ?? '?'} (MiniBrowser)`,
+    version,
     async open(url, { ready = true } = {}) {
       // One window: each open() navigates it afresh.
       await driver.get(url)
@@ -353,10 +261,7 @@ async function launchWebKit() {
         close: () => driver.get('about:blank'),
       }
     },
-    close: async () => {
-      await driver.quit().catch(() => {})
-      await stopDriver()
-    },
+    close,
   }
 }
 

@@ -8,9 +8,16 @@ step() { printf '\n=== %s\n' "$*"; }
 step "build (installs the toolchain pieces it lacks)"
 bash scripts/build.sh
 npm ci --prefix stack --no-audit --no-fund --loglevel=error
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  echo "installing Debian's chromium for the browser tests"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+# The browser tests' engines: Chromium (and chromedriver, for wasm-bindgen-test),
+# Firefox ESR, WebKitGTK's driver and MiniBrowser, and Xvfb, the display WebKit needs.
+apt_packages=()
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || apt_packages+=(chromium chromium-driver)
+[ -x /usr/bin/firefox-esr ] || apt_packages+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || apt_packages+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || apt_packages+=(xvfb)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "installing Debian's ${apt_packages[*]} for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
 step "lint: clippy, native and wasm32, both builds' features (SystemTime::now is a disallowed method)"

@@ -18,6 +18,15 @@ const WEBCRYPTO_MAX_BLOB_BYTES = 8 * 1024 * 1024
 export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
 /**
+ * Whether this runtime's fetch can send a ReadableStream as a request body.
+ * The browser entry turns it off in Firefox and Safari (load.browser.js).
+ */
+let fetchSendsStreams = true
+export function setFetchSendsStreams(value) {
+  fetchSendsStreams = value
+}
+
+/**
  * @typedef {object} PreparedBody
  * @property {BodyInit | null} body what to send
  * @property {Uint8Array} [bytes] small contiguous bodies: hashed by the core in the signing call
@@ -51,6 +60,11 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
   await init()
   if (isStream(body) && body.locked) {
     throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
+  }
+  if (declaredHash && isStream(body) && !fetchSendsStreams) {
+    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal,
+      'this browser cannot send a stream as a request body, so it is buffered even with its hash declared: raise maxBufferedBodyBytes, or send a Blob')
+    return { body: bytes, payloadHash: declaredHash, replayable: true }
   }
   if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
@@ -123,13 +137,11 @@ export async function hashBlob(blob, onHashProgress, signal) {
 }
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
-async function bufferStream(stream, limit, onHashProgress, signal) {
+async function bufferStream(stream, limit, onHashProgress, signal,
+  remedy = 'declare its hash in x-amz-content-sha256 to send it unbuffered, or raise maxBufferedBodyBytes') {
   const bytes = await readUpTo(stream, limit, (size) => onHashProgress?.(size, undefined), signal)
   if (bytes === undefined) {
-    throw new IamFetchError(
-      'ERR_BODY_TOO_LARGE',
-      `the stream body passed ${limit} bytes: declare its hash in x-amz-content-sha256 to send it unbuffered, or raise maxBufferedBodyBytes`,
-    )
+    throw new IamFetchError('ERR_BODY_TOO_LARGE', `the stream body passed ${limit} bytes: ${remedy}`)
   }
   return bytes
 }

@@ -299,7 +299,7 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
   oac?: boolean
   /** Throw an IamFetchError with the explanation on 401 and 403. */
   throwOnAuthError?: boolean
-  /** Streams without a declared hash are buffered up to this size (default 16 MiB). */
+  /** Streams without a declared hash are buffered up to this size (default 16 MiB); in Firefox and Safari, which cannot send a stream, every stream is. */
   maxBufferedBodyBytes?: number
   /** A fetch() call (credentials, attempts, backoff) that has no answer headers by then rejects with ERR_REQUEST_TIMEOUT (default 0: none). */
   timeoutMs?: number

@@ -4,6 +4,13 @@
 // glue apart.
 import { createBindings } from './wasm/iamfetch.js'
 import { setWasmLoaders } from './core.js'
+import { setFetchSendsStreams } from './body.js'
+
+// The browsers that can send a stream body (Chromium) implement Request's
+// `duplex`, as the Fetch standard asks; Firefox would send the text
+// "[object ReadableStream]" and Safari throws NotSupportedError. Deno, which
+// also loads this entry, streams without implementing it.
+setFetchSendsStreams(typeof Deno !== 'undefined' || 'duplex' in Request.prototype)
 
 async function compile(url) {
   const response = await fetch(url)

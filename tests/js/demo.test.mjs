@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { startDemo } from '../../scripts/demo-server.mjs'
-import { launchChromium } from './support/chromium.mjs'
+import { launchChromium } from './support/browsers.mjs'
+import { FUNCTION_URL_POST, assertOacPost, assertSignedFunctionCall, assertWrongRegion, runAndWait, untilSignedIn } from './support/demo-flows.mjs'
 import { repoRoot } from './support/paths.mjs'
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'demo')
@@ -134,31 +135,7 @@ async function startAsGuest(page) {
   // By keyboard: the button is reachable and works with Enter.
   await page.getByRole('button', { name: 'Continue as guest' }).focus()
   await page.keyboard.press('Enter')
-  await page.waitForSelector('#session:not([hidden])')
-  await page.waitForFunction(() => /^ASIA/.test(document.getElementById('access-key-id').textContent))
-}
-
-/** Runs one call from the page and waits for its result to be shown. */
-async function runAndWait(page, action) {
-  const before = Number(await page.getAttribute('#result', 'data-calls') ?? 0)
-  await action()
-  await page.waitForFunction((n) => Number(document.getElementById('result').dataset.calls ?? 0) > n, before)
-  return {
-    status: await page.getAttribute('#status-line', 'data-status'),
-    statusText: await page.textContent('#status-line'),
-    cause: await page.getAttribute('#diagnosis', 'data-cause'),
-    diagnosisShown: await page.isVisible('#diagnosis'),
-    expectCheck: await page.textContent('#expect-check'),
-    evidence: await page.locator('#evidence li').allTextContents(),
-    recovery: await page.textContent('#recovery'),
-    body: await page.textContent('#response-body'),
-    canonicalRequest: await page.textContent('#canonical-request'),
-    stringToSign: await page.textContent('#string-to-sign'),
-    signedHeaders: await page.textContent('#signed-headers'),
-    signatureCheck: await page.textContent('#signature-check'),
-    inspectorNote: await page.textContent('#inspector-note'),
-    attempts: await page.locator('#attempts li').allTextContents(),
-  }
+  await untilSignedIn(page)
 }
 
 async function compose(page, { method, target, path, headers, body }) {
@@ -179,18 +156,7 @@ test('guest flow: identity id, credentials counting down and refreshed automatic
   assert.match(await page.textContent('#expires-in'), /^0:\d\d$/)
   const firstKey = await page.textContent('#access-key-id')
 
-  const direct = await compose(page, { target: 'function', method: 'POST', path: '/hello?from=test', body: '{ "hello": "from the test" }' })
-  assert.equal(direct.status, '200', direct.statusText)
-  assert.equal(direct.diagnosisShown, false)
-  const event = JSON.parse(direct.body)
-  assert.equal(event.body, '{ "hello": "from the test" }')
-  assert.match(event.requestContext.authorizer.iam.userArn, /assumed-role\/demo-guest\//)
-  assert.equal(event.headers['x-amz-security-token'], '‹session token hidden›', 'the echoed session token is masked')
-  assert.match(direct.canonicalRequest, /^POST\n\/hello\nfrom=test\n/)
-  assert.match(direct.canonicalRequest, /\nx-amz-security-token:‹session token hidden›\n/)
-  assert.match(direct.stringToSign, /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/lambda\/aws4_request\n[0-9a-f]{64}$/)
-  assert.equal(direct.signedHeaders, 'content-type, host, x-amz-date, x-amz-security-token')
-  assert.match(direct.signatureCheck, /^✓ signRequest\(\) on the request as sent gives the same signature/)
+  assertSignedFunctionCall(assert, await compose(page, FUNCTION_URL_POST))
   await page.screenshot({ path: join(ARTIFACTS, 'guest-function-url.png'), fullPage: true })
 
   const api = await compose(page, { target: 'api', method: 'GET', path: '/echo?via=api' })
@@ -226,8 +192,7 @@ test('sign-in flow: a wrong password is refused, the demo user signs in and call
 
   await page.getByLabel('Password', { exact: true }).fill('demo-password')
   await page.getByLabel('Password', { exact: true }).press('Enter')
-  await page.waitForSelector('#session:not([hidden])')
-  await page.waitForFunction(() => /^ASIA/.test(document.getElementById('access-key-id').textContent))
+  await untilSignedIn(page)
   assert.match(await page.textContent('#who'), /^demo \(user pool; authenticated role\)/)
   assert.match(await page.textContent('#identity-id'), /^us-east-1:[0-9a-f-]{36}$/)
 
@@ -247,15 +212,7 @@ test('a POST through CloudFront OAC: unsigned in the browser, the body hash sent
   const { page, pageErrors } = await openDemo(t)
   await startAsGuest(page)
   const body = '{ "through": "cloudfront" }'
-  const result = await compose(page, { target: 'cloudfront', method: 'POST', path: '/oac-post', body })
-  assert.equal(result.status, '200', result.statusText)
-  const hash = createHash('sha256').update(body).digest('hex')
-  assert.ok(result.inspectorNote.includes(`x-amz-content-sha256: ${hash}`), result.inspectorNote)
-  assert.equal(result.signedHeaders, '(none: CloudFront signs)')
-  const event = JSON.parse(result.body)
-  assert.equal(event.body, body)
-  assert.equal(event.headers['user-agent'], 'Amazon CloudFront', 'the origin request came from CloudFront')
-  assert.equal(event.requestContext.authorizer.iam.userArn, null)
+  assertOacPost(assert, await compose(page, { target: 'cloudfront', method: 'POST', path: '/oac-post', body }), { body })
   await page.screenshot({ path: join(ARTIFACTS, 'oac-post.png'), fullPage: true })
   assert.deepEqual(pageErrors, [])
 })
@@ -263,11 +220,7 @@ test('a POST through CloudFront OAC: unsigned in the browser, the body hash sent
 const MISTAKES = [
   {
     name: 'wrong-region', button: 'Wrong region', cause: 'wrong-scope',
-    check: (r) => {
-      assert.equal(r.status, '403')
-      assert.ok(r.evidence.some((line) => line.includes("region 'eu-west-1'")), r.evidence.join('\n'))
-      assert.match(r.stringToSign, /\/eu-west-1\/lambda\/aws4_request/)
-    },
+    check: (r) => assertWrongRegion(assert, r),
   },
   {
     name: 'clock-skew', button: 'Skewed clock', cause: 'clock-skew',

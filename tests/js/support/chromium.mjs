@@ -1,10 +1,11 @@
-// Headless Chromium (Debian's package) driven by playwright-core, and a static
-// server for the built package and test pages, both on 127.0.0.1.
+// A static server for the built package and test pages on 127.0.0.1, and
+// headless Chromium (support/browsers.mjs launches each engine).
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
-import { chromium } from 'playwright-core'
 import { repoRoot } from './paths.mjs'
+
+export { launchChromium } from './browsers.mjs'
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.json': 'application/json' }
 
@@ -22,12 +23,4 @@ export async function serveRepo() {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { origin: `http://localhost:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) }
-}
-
-/** playwright-core gives each launch a fresh, empty profile. */
-export async function launchChromium() {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
 }
