@@ -4,7 +4,6 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, execFileSync, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +11,7 @@ import { join } from 'node:path'
 import { repoRoot } from './support/paths.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 import { launchChromium } from './support/chromium.mjs'
+import { freePort } from './support/browsers.mjs'
 
 const CONSUMER = `
 import { AwsClient, IamFetchError } from 'iamfetch'
@@ -34,6 +34,8 @@ console.log(JSON.stringify({
 const TYPED_CONSUMER = `
 import { AwsClient, AwsV4Signer, signRequest, IamFetchError, type IamFetchErrorCode } from 'iamfetch'
 import { createSigningProxy, type SigningProxyErrorCode } from 'iamfetch/proxy'
+import { fromNodeProviderChain } from 'iamfetch/server'
+const chained = new AwsClient({ credentials: fromNodeProviderChain({ imds: false }), service: 'execute-api', region: 'us-east-1' })
 const proxy: (request: Request) => Promise<Response> = createSigningProxy({ upstream: 'https://x.lambda-url.us-east-1.on.aws', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, verify: { userPoolId: 'us-east-1_x', clientId: 'c' } })
 const proxyCode: SigningProxyErrorCode = 'ERR_BODY_TOO_LARGE'
 const client = new AwsClient({ accessKeyId: 'a', secretAccessKey: 'b', region: 'us-east-1', retries: 2 })
@@ -44,7 +46,7 @@ const signed = signRequest({ url: 'https://x/' }, { accessKeyId: 'a', secretAcce
 function codeOf(error: unknown): IamFetchErrorCode | undefined {
   return error instanceof IamFetchError ? error.code : undefined
 }
-export { request, header, signed, codeOf, proxy, proxyCode }
+export { request, header, signed, codeOf, proxy, proxyCode, chained }
 `
 
 // Packed and installed once, into an empty project, as a user would.
@@ -161,15 +163,6 @@ test('a Vite production build of a consumer app emits both .wasm files and signs
   })
   assert.deepEqual(result, { status: 200, body: '{"from":"vite"}', canonicalMethod: 'GET' })
 })
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function waitForServer(origin) {
   for (let i = 0; i < 100; i++) {
