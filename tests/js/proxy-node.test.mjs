@@ -215,6 +215,11 @@ test('a body dripped slower than bodyTimeoutMs gets 408, and the adapter closes 
   const ok = await fetch(`${url}/ok`, { method: 'POST', body: 'x'.repeat(1000) })
   assert.equal(ok.status, 200)
   assert.equal((await ok.json()).bytes, 1000)
+
+  // Nor does it count the upstream's time: a body read at once, an upstream answering after 2 s.
+  const slow = await fetch(`${url}/slow`, { method: 'POST', body: 'x' })
+  assert.equal(slow.status, 200, 'the body arrived in time; the upstream is what took long')
+  assert.equal(await slow.text(), 'late')
 })
 
 test('bodyTimeoutMs and timeoutMs are validated like the proxy\'s other options', () => {

@@ -146,6 +146,8 @@ export function createSigningProxy(options) {
       }
     }
 
+    // The body deadline covers its arrival only, not the upstream's answer; a streamed one ends in streamedBody.
+    if (!viewer.streaming) viewer.bodyEnded()
     const upstreamResponse = await client.fetch(target, { method, headers, body, signal: viewer.signal })
     const answer = new Headers()
     const hop = listedInConnection(upstreamResponse.headers)
