@@ -206,7 +206,9 @@ export class AwsV4Signer {
     for (const [name, value] of this.headers) headers[name] = name === 'x-amz-security-token' ? REDACTED : value
     const url = new URL(this.url)
     if (url.searchParams.has('X-Amz-Security-Token')) url.searchParams.set('X-Amz-Security-Token', REDACTED)
-    return { ...this, url: url.href, headers }
+    // Once diagnosed in query mode, aws4fetch's encodedSearch holds the token too.
+    const encodedSearch = this.encodedSearch?.replace(/(^|&)(X-Amz-Security-Token=)[^&]*/, `$1$2${REDACTED}`)
+    return { ...this, url: url.href, headers, ...(encodedSearch === undefined ? {} : { encodedSearch }) }
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {

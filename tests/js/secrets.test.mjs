@@ -102,6 +102,10 @@ test('clients, signers and providers print no secret, before and after signing',
     await signer.sign()
     // The signed request itself carries the token (it must, to be sent); the signer's own printing does not.
     assertNoLeak(`signer after signing (signQuery ${signQuery})`, signer)
+    // Diagnosing fills aws4fetch's encodedSearch, which in query mode holds the token.
+    const diagnosed = new AwsV4Signer({ url, ...credentials, signQuery })
+    await diagnosed.canonicalString()
+    assertNoLeak(`signer after canonicalString() (signQuery ${signQuery})`, diagnosed)
   }
 
   const env = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN }
