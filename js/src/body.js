@@ -68,7 +68,7 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
   }
   if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
-  if (typeof body === 'string' || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+  if (typeof body === 'string' || ArrayBuffer.isView(body) || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
     const bytes = toBytes(body)
     if (bytes.buffer.resizable || bytes.buffer.growable) {
       throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'fetch does not send a resizable ArrayBuffer: send a fixed copy, buffer.slice()')

@@ -7,7 +7,9 @@ const encoder = new TextEncoder()
 export function toBytes(data) {
   if (typeof data === 'string') return encoder.encode(data)
   const buffer = ArrayBuffer.isView(data) ? data.buffer : data
-  if (!(buffer instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer))) {
+  // By tag, not instanceof: bytes from another realm (an iframe, a vm context, jsdom) are bytes too.
+  const tag = Object.prototype.toString.call(buffer)
+  if (tag !== '[object ArrayBuffer]' && tag !== '[object SharedArrayBuffer]') {
     throw new IamFetchError('ERR_UNSUPPORTED_BODY', `expected a string, an ArrayBuffer or an ArrayBuffer view, not ${Object.prototype.toString.call(data)}`)
   }
   // A detached view reads as empty: hashing it would sign zero bytes.
@@ -20,7 +22,7 @@ export function toBytes(data) {
 /** ES2024's `detached`, or, where it is missing (Node 20), the one thing a detached buffer refuses. */
 function isDetached(buffer) {
   if (typeof buffer.detached === 'boolean') return buffer.detached
-  if (buffer.byteLength !== 0 || !(buffer instanceof ArrayBuffer)) return false
+  if (buffer.byteLength !== 0 || Object.prototype.toString.call(buffer) !== '[object ArrayBuffer]') return false
   try {
     new Uint8Array(buffer)
     return false

@@ -147,3 +147,14 @@ test('an AbortSignal stops the chunked hashing of a Blob body between chunks', a
   assert.equal(error.name, 'AbortError')
   assert.equal(progress.length, 2, 'hashing stopped at the next chunk')
 })
+
+test('bytes from another realm (a vm context, an iframe) are hashed and signed like local ones', async () => {
+  await init()
+  const { runInNewContext } = await import('node:vm')
+  const foreign = runInNewContext('new Uint8Array([97, 98, 99])')
+  assert.ok(!(foreign instanceof Uint8Array), 'the test really has a foreign Uint8Array')
+  assert.equal(sha256Hex(foreign), hex('abc'))
+  assert.equal(sha256Hex(runInNewContext('new Uint8Array([97, 98, 99]).buffer')), hex('abc'))
+  const signed = await signRequest({ url: URL_, method: 'PUT', body: runInNewContext('new Uint8Array([97, 98, 99]).buffer') }, signing)
+  assert.equal(signed.payloadHash, hex('abc'))
+})
