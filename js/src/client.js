@@ -4,7 +4,7 @@ import { signParts, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkTimeoutMs, invalidOptions, rejectUnknownOptions } from './options.js'
 import { sha256Hex } from './hash.js'
-import { cachedProvider } from './credentials/cache.js'
+import { cachedProvider, untilAborted } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
 import { isClockSkew } from './diagnosis.js'
 import { backoffDelayMs } from './backoff.js'
@@ -77,7 +77,9 @@ export class AwsClient {
    * @param {RequestInit & { aws?: object }} [init]
    * @returns {Promise<Request>}
    */
-  async sign(input, init = {}) {
+  async sign(input, init) {
+    // WebIDL reads a null init as {}, as fetch does.
+    init ??= {}
     const prepared = await this.#prepare(input, init)
     return (await this.#signPrepared(prepared)).request
   }
@@ -109,7 +111,9 @@ export class AwsClient {
    * @param {RequestInit & { aws?: object }} [init]
    * @returns {Promise<Response>}
    */
-  async fetch(input, init = {}) {
+  async fetch(input, init) {
+    // WebIDL reads a null init as {}, as fetch does.
+    init ??= {}
     if (!this.timeoutMs) return this.#fetchWithRetries(input, init)
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new IamFetchError('ERR_REQUEST_TIMEOUT', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
@@ -211,7 +215,8 @@ export class AwsClient {
     const headers = toHeaders(isRequest ? input.headers : initHeaders)
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
-    const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await input.blob() : null
+    // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
+    const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await (signal ? untilAborted(input.blob(), signal) : input.blob()) : null
     const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
     const oac = settings.oac ?? this.oac
     const payload = await prepareBody(body, {

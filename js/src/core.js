@@ -16,17 +16,17 @@ export function setWasmLoaders(registered) {
 
 function load(which) {
   const build = builds[which]
-  build.loading ??= loaders[which]().then(
-    ({ createBindings, module }) => {
+  // Loading and the first instance fail alike: ERR_WASM_LOAD, and the next call tries again.
+  build.loading ??= loaders[which]()
+    .then(({ createBindings, module }) => {
       build.createBindings = createBindings
       build.module = module
       instantiate(build)
-    },
-    (error) => {
+    })
+    .catch((error) => {
       build.loading = undefined
       throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${which === 'core' ? 'core' : 'diagnostics build'}: ${error?.message ?? error}`, { cause: error })
-    },
-  )
+    })
   return build.loading
 }
 
@@ -72,7 +72,14 @@ export function callWasm(fn, which = 'core') {
   try {
     return fn(bindings)
   } catch (error) {
-    if (!(error instanceof IamFetchError) && build.bindings === bindings) instantiate(build)
+    if (!(error instanceof IamFetchError) && build.bindings === bindings) {
+      try {
+        instantiate(build)
+      } catch {
+        // No fresh instance (out of memory?): the next call loads the build again.
+        Object.assign(build, { bindings: undefined, loading: undefined })
+      }
+    }
     throw fromWasmError(error)
   }
 }

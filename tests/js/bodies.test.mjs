@@ -158,3 +158,14 @@ test('bytes from another realm (a vm context, an iframe) are hashed and signed l
   const signed = await signRequest({ url: URL_, method: 'PUT', body: runInNewContext('new Uint8Array([97, 98, 99]).buffer') }, signing)
   assert.equal(signed.payloadHash, hex('abc'))
 })
+
+test("a Request input's stalled body is abandoned at the call's AbortSignal, and a null init is fetch's {}", async () => {
+  const stalled = new ReadableStream({ pull: () => new Promise(() => {}) })
+  const controller = new AbortController()
+  const reason = new Error('gave up')
+  setTimeout(() => controller.abort(reason), 50)
+  const request = new Request(URL_, { method: 'PUT', body: stalled, duplex: 'half' })
+  assert.equal(await rejection(new AwsClient(signing).fetch(request, { signal: controller.signal })), reason)
+  const signed = await new AwsClient(signing).sign(URL_, null)
+  assert.equal(signed.method, 'GET')
+})

@@ -71,7 +71,7 @@ function checkCredentials(credentials) {
 }
 
 /** `promise`, or the signal's reason as soon as it aborts. */
-function untilAborted(promise, signal) {
+export function untilAborted(promise, signal) {
   if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason)
