@@ -48,7 +48,7 @@ export class AwsClient {
       maxBufferedBodyBytes, onHashProgress, timeoutMs, redirect, ...signing
     } = options
     const given = credentials ?? (accessKeyId === undefined && oac ? undefined : { accessKeyId, secretAccessKey, sessionToken })
-    this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs, timeoutMs: credentialsTimeoutMs })
+    this.#credentials = given === undefined ? undefined : cachedProvider(given, { refreshMarginMs, timeoutMs: checkTimeoutMs(credentialsTimeoutMs, 'credentialsTimeoutMs') })
     this.service = service
     this.region = region
     this.cache = cache ?? new Map()

@@ -25,10 +25,15 @@ export function invalidOptions(message) {
   return new IamFetchError('ERR_INVALID_OPTIONS', message)
 }
 
-/** A time limit option: a positive number of milliseconds, or 0 (or absent) for none. */
+/** A time limit option: a positive number of milliseconds, or 0 for none (absent: the caller's default). */
 export function checkTimeoutMs(value, name) {
   if (value === undefined || value === 0 || (Number.isFinite(value) && value > 0)) return value
   throw invalidOptions(`${name} must be a positive number of milliseconds, or 0 for none`)
+}
+
+/** The signal of a time limit checked by checkTimeoutMs: none for 0. */
+export function timeoutSignal(timeoutMs) {
+  return timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
 }
 
 /** Epoch milliseconds of a Date, a number, or aws4fetch's `YYYYMMDDTHHMMSSZ` string. */

@@ -8,7 +8,7 @@ import { distEntry } from './support/paths.mjs'
 import { rejection } from './support/rejection.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 
-const { AwsClient, oacFetch, explainFailure, IamFetchError, fromCognitoIdentityPool, init, sha256Hex } = await import(distEntry)
+const { AwsClient, oacFetch, explainFailure, IamFetchError, fromCognitoIdentityPool, fromStatic, init, sha256Hex } = await import(distEntry)
 
 let stack
 let user
@@ -318,4 +318,14 @@ test('a 403 whose body is cut off is returned as fetch returns it, not a raw Typ
   const response = await new AwsClient({ ...user, service: 'lambda', region: 'us-east-1', retries: 0 }).fetch(`http://127.0.0.1:${server.address().port}/cut`)
   assert.equal(response.status, 403)
   await assert.rejects(response.text(), 'reading the cut body fails for the caller, as with fetch')
+})
+
+test('credentialsTimeoutMs is validated like every time limit, and 0 means no limit', async () => {
+  for (const bad of [-1, 'abc', NaN, Infinity]) {
+    assert.equal((await rejection(Promise.resolve().then(() => new AwsClient({ credentials: fromStatic(user), credentialsTimeoutMs: bad })))).code, 'ERR_INVALID_OPTIONS')
+  }
+  // A provider taking 50 ms is no timeout at 0 (before, 0 failed every provider that was not instant).
+  const slow = async () => { await new Promise((resolve) => setTimeout(resolve, 50)); return user }
+  const signed = await new AwsClient({ credentials: slow, credentialsTimeoutMs: 0, ...stack.signing.functionUrl }).sign(fnUrl())
+  assert.match(signed.headers.get('authorization'), new RegExp(`Credential=${user.accessKeyId}/`))
 })

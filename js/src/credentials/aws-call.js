@@ -4,6 +4,7 @@
 import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
+import { timeoutSignal } from '../options.js'
 
 /** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
 const DEFAULT_CALL_TIMEOUT_MS = 10_000
@@ -24,7 +25,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
   for (let attempt = 0; ; attempt++) {
     let response
     try {
-      response = await send(await request(), { signal: AbortSignal.timeout(timeoutMs) })
+      response = await send(await request(), { signal: timeoutSignal(timeoutMs) })
     } catch (cause) {
       if (cause instanceof IamFetchError) throw cause
       if (attempt >= retries) {

@@ -27,8 +27,9 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
       let timer
       try {
         const fetchedAt = now()
+        // 0: no limit.
         const timeout = new Promise((resolve, reject) => {
-          timer = setTimeout(() => reject(new IamFetchError('ERR_CREDENTIALS_TIMEOUT', `the credentials provider did not answer within ${timeoutMs} ms`)), timeoutMs)
+          if (timeoutMs) timer = setTimeout(() => reject(new IamFetchError('ERR_CREDENTIALS_TIMEOUT', `the credentials provider did not answer within ${timeoutMs} ms`)), timeoutMs)
         })
         // Expired ones are not cached: the next call asks again.
         const fresh = refuseExpired(checkCredentials(await Promise.race([source(), timeout])), now(), 'the credentials provider returned credentials that')

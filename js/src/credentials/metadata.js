@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { onDeviceClock, parseIso8601Utc } from './answers.js'
+import { timeoutSignal } from '../options.js'
 
 /** The SDK's limit for one request to either endpoint. */
 export const DEFAULT_METADATA_TIMEOUT_MS = 1000
@@ -121,7 +122,7 @@ async function metadataCall({ send, url, init, timeoutMs, retries, what, secrets
   for (let attempt = 0; ; attempt++) {
     let response
     try {
-      response = await send(String(url), { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
+      response = await send(String(url), { ...init, redirect: 'error', signal: timeoutSignal(timeoutMs) })
     } catch (cause) {
       if (attempt < retries) {
         await pause(attempt)

@@ -30,8 +30,7 @@ export function fromNodeProviderChain(options = {}) {
   checkTimeoutMs(options.metadataTimeoutMs, 'metadataTimeoutMs')
   checkTimeoutMs(options.stsTimeoutMs, 'stsTimeoutMs')
   checkTimeoutMs(timeoutMs, 'timeoutMs')
-  const metadataTimeoutMs = options.metadataTimeoutMs || undefined
-  const stsTimeoutMs = options.stsTimeoutMs || undefined
+  const { metadataTimeoutMs, stsTimeoutMs } = options
 
   const sources = [
     {
@@ -90,7 +89,7 @@ export function fromNodeProviderChain(options = {}) {
     throw chainError(outcomes, undefined, env)
   }
 
-  return cachedProvider(resolve, { refreshMarginMs, timeoutMs: timeoutMs || undefined })
+  return cachedProvider(resolve, { refreshMarginMs, timeoutMs })
 }
 
 /** Deno exposes its environment as process.env too (Deno 2), else through Deno.env. */
