@@ -6,7 +6,7 @@ import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkTimeoutMs, invalidOptions, re
 import { sha256Hex } from './hash.js'
 import { cachedProvider, untilAborted } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
-import { isClockSkew } from './diagnosis.js'
+import { isClockSkew, serverClockOffsetMs } from './diagnosis.js'
 import { backoffDelayMs } from './backoff.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
@@ -179,12 +179,12 @@ export class AwsClient {
 
   /** On AWS's clock-skew 403, takes the offset from the Date header; true if learned. */
   async #learnClockOffset(response) {
-    const serverDate = Date.parse(response.headers.get('date') ?? '')
-    if (!Number.isFinite(serverDate)) return false
+    const offsetMs = serverClockOffsetMs(response)
+    if (offsetMs === undefined) return false
     // A body cut off mid-way is not a skew answer: the caller gets the Response as fetch would give it.
     const body = await response.clone().text().catch(() => '')
     if (!isClockSkew(body)) return false
-    this.#clockOffsetMs = serverDate - Date.now()
+    this.#clockOffsetMs = offsetMs
     return true
   }
 

@@ -10,6 +10,12 @@ const WRONG_SCOPE = 'The request was signed for the wrong region or service.'
  * @param {string} body
  * @returns {boolean}
  */
+/** The server's clock minus this device's, from an answer's Date header (ms); undefined without one. */
+export function serverClockOffsetMs(response) {
+  const serverNow = Date.parse(response.headers.get('date') ?? '')
+  return Number.isFinite(serverNow) ? serverNow - Date.now() : undefined
+}
+
 export function isClockSkew(body) {
   return isSkewMessage(parseErrorBody(body).message ?? String(body ?? ''))
 }

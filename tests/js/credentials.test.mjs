@@ -323,3 +323,29 @@ test('a device clock 20 minutes off either way: credentials expiring in 15 minut
     assert.ok(Math.abs(client.clockOffsetMs - serverAheadSeconds * 1000) < 5_000, 'the client learned the offset from the skew answer')
   }
 })
+
+test('a Cognito answer cut off mid-body is retried as a network failure, not a raw TypeError', async (t) => {
+  const { createServer } = await import('node:http')
+  let requests = 0
+  const server = createServer(async (req, res) => {
+    for await (const chunk of req) void chunk
+    requests++
+    const target = req.headers['x-amz-target']
+    const answer = target.endsWith('GetId')
+      ? { IdentityId: 'us-east-1:00000000-0000-0000-0000-000000000001' }
+      : { IdentityId: 'us-east-1:00000000-0000-0000-0000-000000000001', Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretKey: 'secret-key-value', SessionToken: 'session-token-value', Expiration: Date.now() / 1000 + 3600 } }
+    const text = JSON.stringify(answer)
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(text.length) })
+    if (requests === 1) {
+      res.write(text.slice(0, 10))
+      setTimeout(() => res.destroy(), 20)
+    } else {
+      res.end(text)
+    }
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const credentials = await fromCognitoIdentityPool({ identityPoolId: 'us-east-1:00000000-0000-0000-0000-00000000000a', endpoint: `http://127.0.0.1:${server.address().port}/`, storage: memoryStore() })()
+  assert.equal(credentials.accessKeyId, 'ASIAEXAMPLE')
+  assert.equal(requests, 3, 'GetId cut off and asked again, then GetCredentialsForIdentity')
+})

@@ -4,6 +4,7 @@
 import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
+import { serverClockOffsetMs } from '../diagnosis.js'
 import { timeoutSignal } from '../options.js'
 
 /** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
@@ -23,9 +24,11 @@ const DEFAULT_CALL_TIMEOUT_MS = 10_000
  */
 export async function awsCall({ service, operation, request, fetch: send = globalThis.fetch, secrets = [], retries = 3, timeoutMs = DEFAULT_CALL_TIMEOUT_MS }) {
   for (let attempt = 0; ; attempt++) {
-    let response
+    let response, body
     try {
       response = await send(await request(), { signal: timeoutSignal(timeoutMs) })
+      // Inside the try: an answer cut off or timed out mid-body is a network failure too.
+      body = await response.text()
     } catch (cause) {
       if (cause instanceof IamFetchError) throw cause
       if (attempt >= retries) {
@@ -34,8 +37,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
       await pause(attempt)
       continue
     }
-    const body = await response.text()
-    if (response.ok) return { body, serverClockOffsetMs: serverClockOffsetMs(response) }
+    if (response.ok) return { body, serverClockOffsetMs: serverClockOffsetMs(response) ?? 0 }
     const error = classifyAwsError(service, response.status, response.headers.get('x-amzn-errortype'), body)
     if (error.retryable && attempt < retries) {
       await pause(attempt)
@@ -49,11 +51,6 @@ export async function awsCall({ service, operation, request, fetch: send = globa
     failure.requestId = response.headers.get('x-amzn-requestid') ?? undefined
     throw failure
   }
-}
-
-function serverClockOffsetMs(response) {
-  const serverNow = Date.parse(response.headers.get('date') ?? '')
-  return Number.isFinite(serverNow) ? serverNow - Date.now() : 0
 }
 
 function pause(attempt) {

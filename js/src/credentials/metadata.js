@@ -7,6 +7,7 @@ import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { onDeviceClock, parseIso8601Utc } from './answers.js'
 import { timeoutSignal } from '../options.js'
+import { serverClockOffsetMs } from '../diagnosis.js'
 
 /** The SDK's limit for one request to either endpoint. */
 export const DEFAULT_METADATA_TIMEOUT_MS = 1000
@@ -120,9 +121,11 @@ export async function readTokenFile(path, variable) {
  */
 async function metadataCall({ send, url, init, timeoutMs, retries, what, secrets = [] }) {
   for (let attempt = 0; ; attempt++) {
-    let response
+    let response, body
     try {
       response = await send(String(url), { ...init, redirect: 'error', signal: timeoutSignal(timeoutMs) })
+      // Inside the try: an answer cut off or timed out mid-body is a network failure too.
+      if (response.ok) body = await response.text()
     } catch (cause) {
       if (attempt < retries) {
         await pause(attempt)
@@ -131,10 +134,7 @@ async function metadataCall({ send, url, init, timeoutMs, retries, what, secrets
       const detail = cause?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(cause?.message ?? cause)
       throw new IamFetchError('ERR_NETWORK', scrub(`${what} failed: ${detail}`, secrets))
     }
-    if (response.ok) {
-      const date = Date.parse(response.headers.get('date') ?? '')
-      return { body: await response.text(), serverClockOffsetMs: Number.isFinite(date) ? date - Date.now() : 0 }
-    }
+    if (response.ok) return { body, serverClockOffsetMs: serverClockOffsetMs(response) ?? 0 }
     await response.body?.cancel()
     if (response.status >= 500 && attempt < retries) {
       await pause(attempt)
