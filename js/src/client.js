@@ -229,7 +229,8 @@ export class AwsClient {
     const passed = {}
     for (const key of PASSED_THROUGH) {
       if (key in rest) passed[key] = rest[key]
-      else if (isRequest && key !== 'priority') passed[key] = input[key]
+      // A Request's redirect reads 'follow' unless its maker chose otherwise: that default gives way to the client's policy.
+      else if (isRequest && key !== 'priority' && !(key === 'redirect' && input.redirect === 'follow')) passed[key] = input[key]
     }
     return { url, method, headers, payload, signal, settings, oac, passed }
   }

@@ -329,3 +329,17 @@ test('credentialsTimeoutMs is validated like every time limit, and 0 means no li
   const signed = await new AwsClient({ credentials: slow, credentialsTimeoutMs: 0, ...stack.signing.functionUrl }).sign(fnUrl())
   assert.match(signed.headers.get('authorization'), new RegExp(`Credential=${user.accessKeyId}/`))
 })
+
+test("a Request input's default redirect gives way to the client's redirect policy, and Blob bodies still get 'error'", async () => {
+  const seen = []
+  const capture = async (request) => {
+    seen.push(request.redirect)
+    return new Response('ok')
+  }
+  const c = new AwsClient({ ...user, ...stack.signing.functionUrl, redirect: 'manual', fetch: capture })
+  await c.fetch(fnUrl())
+  await c.fetch(new Request(fnUrl()))
+  await c.fetch(new Request(fnUrl(), { method: 'POST', body: new Blob(['x']) }))
+  await c.fetch(new Request(fnUrl(), { redirect: 'error' }))
+  assert.deepEqual(seen, ['manual', 'manual', 'error', 'error'])
+})
