@@ -166,13 +166,7 @@ export async function readUpTo(stream, limit, onChunk, signal) {
       const { done, value } = await reader.read()
       signal?.throwIfAborted()
       if (done) break
-      let chunk
-      try {
-        chunk = toBytes(value)
-      } catch (error) {
-        reader.cancel(error).catch(() => {})
-        throw error
-      }
+      const chunk = toBytes(value)
       size += chunk.byteLength
       if (size > limit) {
         reader.cancel().catch(() => {})
@@ -181,6 +175,10 @@ export async function readUpTo(stream, limit, onChunk, signal) {
       chunks.push(chunk)
       onChunk?.(size)
     }
+  } catch (error) {
+    // A chunk that is not bytes, or a progress callback that threw: the source learns why and is released.
+    reader.cancel(error).catch(() => {})
+    throw error
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }

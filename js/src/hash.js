@@ -50,17 +50,26 @@ export class Sha256 {
   /** @param {string | ArrayBuffer | ArrayBufferView} chunk */
   update(chunk) {
     const bytes = toBytes(chunk)
-    callWasm(() => this.#hasher.update(bytes))
+    const hasher = this.#live()
+    callWasm(() => hasher.update(bytes))
     return this
   }
 
   /** Hex digest of everything so far; the hasher then starts over. */
   digest() {
-    return callWasm(() => this.#hasher.digest())
+    const hasher = this.#live()
+    return callWasm(() => hasher.digest())
   }
 
-  /** Frees the wasm memory now rather than at garbage collection. */
+  /** Frees the wasm memory now rather than at garbage collection; a second call does nothing. */
   free() {
-    this.#hasher.free()
+    this.#hasher?.free()
+    this.#hasher = undefined
+  }
+
+  /** A freed hasher is refused here: in wasm it would read as a failed instance, and cost a fresh one. */
+  #live() {
+    if (!this.#hasher) throw new IamFetchError('ERR_NOT_INITIALIZED', 'this Sha256 was freed: create a new one')
+    return this.#hasher
   }
 }

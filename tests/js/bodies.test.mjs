@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { distEntry } from './support/paths.mjs'
 import { rejection } from './support/rejection.mjs'
 
-const { AwsClient, AwsV4Signer, IamFetchError, init, sha256Hex, signRequest } = await import(distEntry)
+const { AwsClient, AwsV4Signer, IamFetchError, Sha256, init, sha256Hex, signRequest } = await import(distEntry)
 
 const signing = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', service: 's3', region: 'us-east-1' }
 const URL_ = 'https://bucket.s3.us-east-1.amazonaws.com/key'
@@ -168,4 +168,27 @@ test("a Request input's stalled body is abandoned at the call's AbortSignal, and
   assert.equal(await rejection(new AwsClient(signing).fetch(request, { signal: controller.signal })), reason)
   const signed = await new AwsClient(signing).sign(URL_, null)
   assert.equal(signed.method, 'GET')
+})
+
+test('a progress callback that throws releases the stream; a freed Sha256 is refused without costing the instance', async () => {
+  let cancelled
+  const stream = new ReadableStream({
+    pull(controller) { controller.enqueue(new Uint8Array(8)) },
+    cancel(reason) { cancelled = reason },
+  })
+  const oops = new Error('progress UI failed')
+  const client = new AwsClient({ ...signing, onHashProgress: () => { throw oops } })
+  assert.equal(await rejection(client.sign(URL_, { method: 'PUT', body: stream })), oops)
+  assert.equal(cancelled, oops, 'the source was cancelled with the reason')
+
+  await init()
+  const { callWasm } = await import(new URL('core.js', distEntry).href)
+  const instance = callWasm((bindings) => bindings.rawExports())
+  const hasher = new Sha256()
+  hasher.free()
+  hasher.free()
+  for (const use of [() => hasher.update('a'), () => hasher.digest()]) {
+    assert.throws(use, (error) => error instanceof IamFetchError && error.code === 'ERR_NOT_INITIALIZED')
+  }
+  assert.equal(callWasm((bindings) => bindings.rawExports()), instance, 'the healthy instance was kept')
 })
