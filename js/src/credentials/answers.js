@@ -66,11 +66,21 @@ export function parseStsCredentials(answer) {
     if (!value) throw invalid(`a Credentials/${name}`)
     return value
   }
+  return credentialsFromFields(field, 'SessionToken', () => invalid('an ISO-8601 Credentials/Expiration'))
+}
+
+/**
+ * The credentials an answer holds in AWS's field names, STS's and the
+ * container and instance metadata endpoints' alike: `field(name)` returns a
+ * non-empty string or throws; the token's field name differs; `Expiration`
+ * is ISO-8601 UTC, else `badExpiration()` is thrown.
+ */
+export function credentialsFromFields(field, tokenField, badExpiration) {
   const accessKeyId = field('AccessKeyId')
   const secretAccessKey = field('SecretAccessKey')
-  const sessionToken = field('SessionToken')
+  const sessionToken = field(tokenField)
   const expirationMs = parseIso8601Utc(field('Expiration'))
-  if (expirationMs === undefined) throw invalid('an ISO-8601 Credentials/Expiration')
+  if (expirationMs === undefined) throw badExpiration()
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expirationMs) }
 }
 

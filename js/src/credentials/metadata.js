@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { IamFetchError, scrub } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
-import { onDeviceClock, parseIso8601Utc } from './answers.js'
+import { credentialsFromFields, onDeviceClock } from './answers.js'
 import { timeoutSignal } from '../options.js'
 import { serverClockOffsetMs } from '../diagnosis.js'
 
@@ -171,10 +171,5 @@ function parseEndpointCredentials(body, what, imds) {
     if (typeof value !== 'string' || !value) throw invalid(`without a ${name} string`)
     return value
   }
-  const accessKeyId = field('AccessKeyId')
-  const secretAccessKey = field('SecretAccessKey')
-  const sessionToken = field('Token')
-  const expirationMs = parseIso8601Utc(field('Expiration'))
-  if (expirationMs === undefined) throw invalid('with an Expiration that is not ISO-8601 UTC')
-  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expirationMs) }
+  return credentialsFromFields(field, 'Token', () => invalid('with an Expiration that is not ISO-8601 UTC'))
 }
