@@ -22,11 +22,18 @@
  *                     { functionUrl,            the first function (echo in the default config)
  *                       functionUrls: { echo, stream, slow },
  *                       cloudfront, apiRest, apiHttp, cognitoIdentity, cognitoIdp, sts, s3,
- *                       containerCredentials, imds }   (host-credentials.mjs: ECS/EKS Pod Identity, IMDSv2)
+ *                       containerCredentials, imds,   (host-credentials.mjs: ECS/EKS Pod Identity, IMDSv2)
+ *                       mrap }
  *                     apiRest URLs include no stage: call `${apiRest}/${ids.restApiStage}/echo`.
- *                     s3 is path style: `${s3}/${ids.s3Buckets[0]}/<key>` (see s3.mjs).
+ *                     s3 is path style: `${s3}/${ids.s3Buckets[0]}/<key>` (see s3.mjs); it takes
+ *                     SigV4 and SigV4a (AWS4-ECDSA-P256-SHA256), as S3's regional endpoints do.
+ *                     mrap is an S3 Multi-Region Access Point in front of ids.s3Buckets[0], same
+ *                     objects: `${mrap}/<key>`, no bucket in the path (in AWS the alias is the
+ *                     host). SigV4a only, service s3; the region set must name the config
+ *                     region or be '*'. SigV4 there is refused as S3 does (see s3.mjs).
  *   stack.signing     what to sign with, per endpoint key above: { service, region }, or null
- *                     for unsigned endpoints (cloudfront, cognitoIdentity, cognitoIdp).
+ *                     for unsigned endpoints (cloudfront, cognitoIdentity, cognitoIdp); for
+ *                     mrap, region is the SigV4a region set, '*'.
  *                     The host is 127.0.0.1:PORT, so clients must pass service and region
  *                     explicitly; the verifier signs over the Host header as received.
  *   stack.ids         { accountId, region, identityPoolId, guestlessIdentityPoolId, userPoolId,
@@ -35,7 +42,7 @@
  *                       distributionId, distributionArn, restApiId, restApiStage, httpApiId,
  *                       functionUrlIds: { name: urlId }, s3Buckets }
  *   stack.endpointNames  names for faults: cognitoIdentity, cognitoIdp, sts, cloudfront,
- *                     apiRest, apiHttp, function:<name>, s3, containerCredentials, imds
+ *                     apiRest, apiHttp, function:<name>, s3, containerCredentials, imds, mrap
  *   stack.setFault(endpointName | '*', spec, { times }?)  spec as in faults.mjs:
  *                     'throttle' | '500' | '503' | 'slow=MS' | 'drop' | 'clock=+S', comma-separated
  *   stack.clearFaults(endpointName?)
@@ -46,6 +53,12 @@
  *
  * referenceSign(url, opts) -> { url, init } for fetch: an independent SigV4 signer (the AWS
  * SDK's) for tests that need a known-good signature; see reference-signer.mjs.
+ * referenceSignV4a(url, opts) the same for SigV4a (@smithy/signature-v4a); opts.region is
+ * the region set.
+ *
+ * deriveSigV4aPublicKey({ accessKeyId, secretAccessKey }) -> { x, y } (hex) and
+ * verifySigV4aSignature(credentials, stringToSign, signatureHex) -> boolean: the stack's
+ * own SigV4a key derivation and ECDSA check (node:crypto only; see sigv4a-verify.mjs).
  *
  * The same faults work per request with the header `x-iamfetch-fault: <spec>`, and per
  * endpoint over HTTP at /__admin/faults and /__admin/clock on any port (see server.mjs).
@@ -59,11 +72,12 @@ import { CredentialsStore } from './credentials-store.mjs';
 import { Faults } from './faults.mjs';
 import { functionUrlEndpoint } from './lambda-url.mjs';
 import { containerCredentialsEndpoint, instanceMetadataEndpoint } from './host-credentials.mjs';
-import { s3Endpoint } from './s3.mjs';
+import { s3Endpoints } from './s3.mjs';
 import { startEndpoint } from './server.mjs';
 import { stsEndpoint } from './sts.mjs';
 
-export { referenceSign } from './reference-signer.mjs';
+export { referenceSign, referenceSignV4a } from './reference-signer.mjs';
+export { deriveSigV4aPublicKey, verifySigV4aSignature } from './sigv4a-verify.mjs';
 
 /** Offsets from portBase; functions follow in config order. */
 export const ENDPOINT_ORDER = ['cognitoIdentity', 'cognitoIdp', 'sts', 'cloudfront', 'apiRest', 'apiHttp'];
@@ -79,8 +93,9 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const config = normalizeConfig(await loadConfig(configOption));
   const store = new CredentialsStore(config.accountId, config.iamUsers);
   const faults = new Faults();
-  // s3 and the host credential endpoints after the functions, so that their ports stay where they were.
-  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`), 's3', 'containerCredentials', 'imds'];
+  // s3, the host credential endpoints and mrap after the functions, in the order they were
+  // added, so that every port stays where it was.
+  const order = [...ENDPOINT_ORDER, ...config.functions.map((f) => `function:${f.name}`), 's3', 'containerCredentials', 'imds', 'mrap'];
   const portFor = (name) => ports[name] ?? (portBase === undefined ? 0 : portBase + order.indexOf(name));
 
   const started = new Map(); // name -> { url, stop, signing, extraStop }
@@ -104,7 +119,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     }
     if (config.restApi) await start(apiGatewayEndpoint('rest', config.restApi, config, store));
     if (config.httpApi) await start(apiGatewayEndpoint('http', config.httpApi, config, store));
-    if (config.s3) await start(s3Endpoint(config.s3, config, store));
+    if (config.s3) for (const endpoint of s3Endpoints(config.s3, config, store)) await start(endpoint);
     if (config.containerCredentials) await start(containerCredentialsEndpoint(config.containerCredentials, config, store));
     if (config.instanceMetadata) await start(instanceMetadataEndpoint(config.instanceMetadata, config, store));
   } catch (err) {
@@ -116,7 +131,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const signingOf = (name) => started.get(name)?.signing ?? null;
   const functionNames = config.functions.map((f) => f.name);
   const mainFunction = `function:${functionNames[0]}`;
-  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts', 's3', 'containerCredentials', 'imds'];
+  const keys = ['cloudfront', 'apiRest', 'apiHttp', 'cognitoIdentity', 'cognitoIdp', 'sts', 's3', 'containerCredentials', 'imds', 'mrap'];
 
   const endpoints = {
     functionUrl: urlOf(mainFunction),

@@ -4,11 +4,18 @@
 // decoded key, not from the path as sent, and the payload hash is the one the
 // client declared. Errors are S3's XML. Every answer past the signature check
 // carries the key as this endpoint decoded it, URI-encoded, in x-iamfetch-s3-key,
-// so tests can see which object a path named.
+// so tests can see which object a path named. Like S3's regional endpoints it
+// takes SigV4 and SigV4a.
+//
+// Beside it, a Multi-Region Access Point (`mrap`) in front of the first bucket:
+// in AWS its alias is the host, so the path is the key alone (`/<key>`), and
+// the objects are the bucket's. It takes SigV4a only, with the config region
+// as the one that serves it.
 import { createHash } from 'node:crypto';
 import { resourcePolicyAllows } from './lambda-url.mjs';
 import { sha256Hex, xmlEscape } from './http-util.mjs';
-import { decodeS3Path, verifySigV4, SigV4Error } from './sigv4-verify.mjs';
+import { decodeS3Path, verifySigV4, SigV4Error, SIGV4_ALGORITHM } from './sigv4-verify.mjs';
+import { SIGV4A_ALGORITHM } from './sigv4a-verify.mjs';
 
 const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
 const HASH = /^[0-9a-f]{64}$/;
@@ -36,7 +43,12 @@ function renderSigV4Error(ctx, err, presigned) {
     case 'expired-token':
       return sendError(ctx, 400, 'ExpiredToken', 'The provided token has expired.');
     case 'incomplete':
-      return sendError(ctx, 400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', err.message);
+      if (err.supportedAlgorithms) {
+        // S3's answer to a signature version a host does not take (SigV2 where
+        // only SigV4 is), here to SigV4 at the Multi-Region Access Point.
+        return sendError(ctx, 400, 'InvalidRequest', `The authorization mechanism you have provided is not supported. Please use ${err.supportedAlgorithms.join(' or ')}.`);
+      }
+      return malformed(ctx, presigned, err.message);
     default:
       if (err.canonicalRequest) {
         return sendError(ctx, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
@@ -46,21 +58,62 @@ function renderSigV4Error(ctx, err, presigned) {
           CanonicalRequest: err.canonicalRequest,
         });
       }
+      if (err.expectedRegion) {
+        // S3 names both regions (seen for SigV4 at an MRAP routed to another
+        // region: github.com/boto/boto3/issues/4627); a SigV4a region set
+        // without the region is answered the same way, set quoted as sent.
+        const message = presigned
+          ? `Error parsing the X-Amz-Credential parameter; the region '${err.signedRegion}' is wrong; expecting '${err.expectedRegion}'`
+          : `The authorization header is malformed; the region '${err.signedRegion}' is wrong; expecting '${err.expectedRegion}'`;
+        return malformed(ctx, presigned, message, { Region: err.expectedRegion });
+      }
       if (/^Signature (expired|not yet current)/.test(err.message)) {
         return presigned
           ? sendError(ctx, 403, 'AccessDenied', 'Request has expired')
           : sendError(ctx, 403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
       }
-      return sendError(ctx, 400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', err.message);
+      return malformed(ctx, presigned, err.message);
   }
 }
 
-/** @param s3 { buckets: string[], invokers: principal ARNs } */
-export function s3Endpoint(s3, config, store) {
-  const signing = { service: 's3', region: config.region };
-  const policy = s3.invokers.map((principal) => ({ principal }));
-  const buckets = new Map(s3.buckets.map((name) => [name, new Map()]));
+function malformed(ctx, presigned, message, fields) {
+  return sendError(ctx, 400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', message, fields);
+}
 
+/** The bucket name and key a regional path names: `/<bucket>/<key>`. */
+function bucketAndKey(path) {
+  const slash = path.indexOf('/', 1);
+  return { bucketName: path.slice(1, slash === -1 ? undefined : slash), key: slash === -1 ? '' : path.slice(slash + 1) };
+}
+
+/**
+ * The S3 endpoint and, when there is a bucket, the Multi-Region Access Point
+ * in front of the first one, sharing its objects.
+ * @param s3 { buckets: string[], invokers: principal ARNs }
+ */
+export function s3Endpoints(s3, config, store) {
+  const buckets = new Map(s3.buckets.map((name) => [name, new Map()]));
+  const shared = { policy: s3.invokers.map((principal) => ({ principal })), buckets, config, store };
+  const regional = objectEndpoint({
+    ...shared,
+    name: 's3',
+    signing: { service: 's3', region: config.region },
+    algorithms: [SIGV4_ALGORITHM, SIGV4A_ALGORITHM],
+    locate: bucketAndKey,
+  });
+  if (!s3.buckets.length) return [regional];
+  const multiRegion = objectEndpoint({
+    ...shared,
+    name: 'mrap',
+    // SigV4a signs for a region set; '*' is what the SDKs send to an MRAP.
+    signing: { service: 's3', region: '*' },
+    algorithms: [SIGV4A_ALGORITHM],
+    locate: (path) => ({ bucketName: s3.buckets[0], key: path.slice(1) }),
+  });
+  return [regional, multiRegion];
+}
+
+function objectEndpoint({ name, signing, algorithms, locate, policy, buckets, config, store }) {
   async function handle(ctx) {
     const decoded = decodeS3Path(ctx.rawPath);
     if (!decoded) return sendError(ctx, 400, 'InvalidURI', "Couldn't parse the specified URI.", { URI: ctx.rawPath });
@@ -71,7 +124,7 @@ export function s3Endpoint(s3, config, store) {
     }
     let caller;
     try {
-      caller = await verifySigV4(ctx, { ...signing, store, skewMinutes: 15, s3: true });
+      caller = await verifySigV4(ctx, { service: 's3', region: config.region, store, skewMinutes: 15, s3: true, algorithms });
     } catch (err) {
       if (err instanceof SigV4Error) return renderSigV4Error(ctx, err, presigned);
       throw err;
@@ -84,9 +137,7 @@ export function s3Endpoint(s3, config, store) {
       });
     }
 
-    const slash = decoded.key.indexOf('/', 1);
-    const bucketName = decoded.key.slice(1, slash === -1 ? undefined : slash);
-    const key = slash === -1 ? '' : decoded.key.slice(slash + 1);
+    const { bucketName, key } = locate(decoded.key);
     const objects = buckets.get(bucketName);
     if (!objects) return sendError(ctx, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucketName });
     if (!key) return sendError(ctx, 405, 'MethodNotAllowed', 'This stack serves single objects only.');
@@ -111,5 +162,5 @@ export function s3Endpoint(s3, config, store) {
     }
   }
 
-  return { name: 's3', signing, handle, renderFault, requestIdHeader: 'x-amz-request-id' };
+  return { name, signing, handle, renderFault, requestIdHeader: 'x-amz-request-id' };
 }

@@ -3,9 +3,18 @@
 // received: headers as sent, the path and query as they were on the wire, and
 // the SHA-256 of the body actually received. It shares no code with iamfetch,
 // so a bug in iamfetch's canonicalization cannot cancel out here.
+//
+// Both algorithms go through the same parsing, scope, clock, credentials and
+// canonical request; they differ in the scope's region part (SigV4's one
+// region; SigV4a's region set, sent in x-amz-region-set or X-Amz-Region-Set)
+// and in the signature check (HMAC here, ECDSA in sigv4a-verify.mjs).
 import { SignatureV4, getCanonicalHeaders, ALGORITHM_IDENTIFIER } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { amzDate, parseAmzDate, firstValue, sha256Hex } from './http-util.mjs';
+import { SIGV4A_ALGORITHM, regionSetIncludes, verifySigV4aSignature } from './sigv4a-verify.mjs';
+
+export const SIGV4_ALGORITHM = ALGORITHM_IDENTIFIER;
+const KNOWN_ALGORITHMS = [SIGV4_ALGORITHM, SIGV4A_ALGORITHM];
 
 export const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. ' +
@@ -17,7 +26,9 @@ const TOKEN_EXPIRED = 'The security token included in the request is expired';
  * A failed check. `reason` is one of missing | incomplete | signature |
  * invalid-token | expired-token; each endpoint renders it in its own AWS shape.
  * A signature mismatch also carries the canonical request and string to sign
- * the server expected (API Gateway REST prints them).
+ * the server expected (API Gateway REST prints them); a scope for another
+ * region carries signedRegion and expectedRegion (S3 names both); an algorithm
+ * the endpoint does not take carries supportedAlgorithms (S3 names them).
  */
 export class SigV4Error extends Error {
   constructor(reason, message, details = {}) {
@@ -39,25 +50,30 @@ function parseAuthorizationHeader(value) {
   if (missing.length) {
     throw new SigV4Error('incomplete', missing.map((p) => `Authorization header requires '${p}' parameter.`).join(' '));
   }
-  if (algorithm !== ALGORITHM_IDENTIFIER) {
-    throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
-  }
-  return { credential: params.Credential, signedHeaders: params.SignedHeaders, signature: params.Signature };
+  checkAlgorithmKnown(algorithm);
+  return { algorithm, credential: params.Credential, signedHeaders: params.SignedHeaders, signature: params.Signature };
+}
+
+function checkAlgorithmKnown(algorithm) {
+  if (!KNOWN_ALGORITHMS.includes(algorithm)) throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
 }
 
 const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'];
 
 function parsePresignedQuery(query) {
-  if (PRESIGN_PARAMS.some((p) => query[p] === undefined)) {
-    throw new SigV4Error('incomplete', `AWS query-string parameters must include ${PRESIGN_PARAMS.map((p) => `'${p}'`).join(', ')}. Re-examine the query-string parameters.`);
-  }
   const algorithm = firstValue(query['X-Amz-Algorithm']);
-  if (algorithm !== ALGORITHM_IDENTIFIER) throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
+  const required = algorithm === SIGV4A_ALGORITHM ? [...PRESIGN_PARAMS, 'X-Amz-Region-Set'] : PRESIGN_PARAMS;
+  if (required.some((p) => query[p] === undefined)) {
+    throw new SigV4Error('incomplete', `AWS query-string parameters must include ${required.map((p) => `'${p}'`).join(', ')}. Re-examine the query-string parameters.`);
+  }
+  checkAlgorithmKnown(algorithm);
   const expires = Number(firstValue(query['X-Amz-Expires'] ?? '604800'));
   if (!Number.isInteger(expires) || expires < 1 || expires > 604800) {
     throw new SigV4Error('incomplete', 'X-Amz-Expires must be between 1 and 604800 seconds.');
   }
   return {
+    algorithm,
+    regionSet: firstValue(query['X-Amz-Region-Set']),
     credential: firstValue(query['X-Amz-Credential']),
     signedHeaders: firstValue(query['X-Amz-SignedHeaders']),
     signature: firstValue(query['X-Amz-Signature']),
@@ -67,20 +83,32 @@ function parsePresignedQuery(query) {
   };
 }
 
-function checkScope(credential, longDate, { service, region }) {
-  const parts = credential.split('/');
-  if (parts.length !== 5) {
-    throw new SigV4Error('incomplete', `Credential should have 5 slash-separated parts, not ${parts.length}.`);
+/**
+ * SigV4's scope is <key>/<date>/<region>/<service>/aws4_request; SigV4a's has
+ * no region (<key>/<date>/<service>/aws4_request): its region set comes with
+ * the request instead, and it passes when it names the endpoint's region or '*'.
+ */
+function checkScope(auth, headers, longDate, { service, region }) {
+  const sigv4a = auth.algorithm === SIGV4A_ALGORITHM;
+  const parts = auth.credential.split('/');
+  const length = sigv4a ? 4 : 5;
+  if (parts.length !== length) {
+    throw new SigV4Error('incomplete', `Credential should have ${length} slash-separated parts, not ${parts.length}.`);
   }
-  const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = parts;
+  const [accessKeyId, scopeDate] = parts;
+  const [scopeService, terminator] = parts.slice(-2);
+  const signedRegion = sigv4a ? auth.regionSet ?? headers['x-amz-region-set'] : parts[2];
+  if (signedRegion === undefined) {
+    throw new SigV4Error('incomplete', "Authorization header requires existence of a 'X-Amz-Region-Set' header.");
+  }
   if (terminator !== 'aws4_request') {
     throw new SigV4Error('signature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
   }
   if (scopeService !== service) {
     throw new SigV4Error('signature', `Credential should be scoped to correct service: '${service}'.`);
   }
-  if (scopeRegion !== region) {
-    throw new SigV4Error('signature', 'Credential should be scoped to a valid region.');
+  if (sigv4a ? !regionSetIncludes(signedRegion, region) : signedRegion !== region) {
+    throw new SigV4Error('signature', 'Credential should be scoped to a valid region.', { signedRegion, expectedRegion: region });
   }
   if (scopeDate !== longDate.slice(0, 8)) {
     throw new SigV4Error('signature', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${longDate.slice(0, 8)}', from '${longDate}'.`);
@@ -148,14 +176,17 @@ export function decodeS3Path(rawPath) {
 
 /**
  * Verifies the request in `ctx` (see server.mjs) for one endpoint.
- * @param {object} opts { service, region, store, skewMinutes, s3 }
+ * @param {object} opts { service, region, store, skewMinutes, s3, algorithms }
  *   s3: S3's rules instead of the other services': the canonical URI from the
  *   decoded key (decodeS3Path; the caller has refused paths it returns null
  *   for), and the payload hash the client declared in x-amz-content-sha256,
  *   UNSIGNED-PAYLOAD when none (the caller checks the body against it).
+ *   algorithms: those the endpoint takes, SigV4's alone by default. Another
+ *   one is refused after the scope check, so that a scope for the wrong region
+ *   is named first, as an S3 Multi-Region Access Point does.
  * @returns {Promise<{ principal, accessKeyId }>} or throws SigV4Error
  */
-export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5, s3 = false }) {
+export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5, s3 = false, algorithms = [SIGV4_ALGORITHM] }) {
   const { headers, query } = ctx;
   const presigned = headers.authorization === undefined && query['X-Amz-Credential'] !== undefined;
   if (headers.authorization === undefined && !presigned) {
@@ -173,7 +204,10 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
     throw new SigV4Error('incomplete', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   }
 
-  const { accessKeyId, scope } = checkScope(auth.credential, longDate, { service, region });
+  const { accessKeyId, scope } = checkScope(auth, headers, longDate, { service, region });
+  if (!algorithms.includes(auth.algorithm)) {
+    throw new SigV4Error('incomplete', `Unsupported AWS 'algorithm': '${auth.algorithm}'`, { supportedAlgorithms: algorithms });
+  }
   const now = ctx.now();
   const skewMs = skewMinutes * 60_000;
   if (presigned) {
@@ -189,11 +223,16 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
   if (!signedHeaderNames.includes('host')) {
     throw new SigV4Error('signature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  // The region set decides where the signature is good: unsigned, anyone could widen it.
+  if (auth.algorithm === SIGV4A_ALGORITHM && !presigned && !signedHeaderNames.includes('x-amz-region-set')) {
+    throw new SigV4Error('signature', "'X-Amz-Region-Set' must be a 'SignedHeader' in the AWS Authorization.");
+  }
   const signedHeaders = {};
   for (const name of signedHeaderNames) if (headers[name] !== undefined) signedHeaders[name] = headers[name];
 
+  const credentials = { accessKeyId, secretAccessKey: record.secretAccessKey };
   const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey: record.secretAccessKey },
+    credentials,
     region,
     service,
     sha256: Sha256,
@@ -209,14 +248,12 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
   // on Lambda, API Gateway and STS. S3 signs the hash the client declared.
   const payloadHash = s3 ? headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD' : sha256Hex(ctx.body);
   const canonicalRequest = signer.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-  const stringToSign = await signer.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-  const expected = await signer.getSignature(
-    longDate,
-    scope,
-    signer.getSigningKey({ accessKeyId, secretAccessKey: record.secretAccessKey }, region, longDate.slice(0, 8), service),
-    canonicalRequest,
-  );
-  if (expected !== auth.signature) {
+  // The string to sign has the same shape for both: algorithm, date, scope, hash.
+  const stringToSign = await signer.createStringToSign(longDate, scope, canonicalRequest, auth.algorithm);
+  const matches = auth.algorithm === SIGV4A_ALGORITHM
+    ? verifySigV4aSignature(credentials, stringToSign, auth.signature)
+    : auth.signature === await signer.getSignature(longDate, scope, signer.getSigningKey(credentials, region, longDate.slice(0, 8), service), canonicalRequest);
+  if (!matches) {
     throw new SigV4Error('signature', SIGNATURE_MISMATCH, { canonicalRequest, stringToSign, accessKeyId, signatureProvided: auth.signature });
   }
   return { principal: record.principal, accessKeyId };
