@@ -59,9 +59,10 @@ function renderSigV4Error(ctx, err, presigned) {
         });
       }
       if (err.expectedRegion) {
-        // S3 names both regions (seen for SigV4 at an MRAP routed to another
-        // region: github.com/boto/boto3/issues/4627); a SigV4a region set
-        // without the region is answered the same way, set quoted as sent.
+        // S3 names both regions (presigned: github.com/aws/aws-cli/issues/4338,
+        // and for SigV4 at an MRAP served from another region,
+        // github.com/boto/boto3/issues/4627). No source shows a SigV4a region
+        // set that leaves the region out: answered the same way, set as sent.
         const message = presigned
           ? `Error parsing the X-Amz-Credential parameter; the region '${err.signedRegion}' is wrong; expecting '${err.expectedRegion}'`
           : `The authorization header is malformed; the region '${err.signedRegion}' is wrong; expecting '${err.expectedRegion}'`;

@@ -1,10 +1,12 @@
 // Shared by the stack's tests. Requests are signed with @smithy/signature-v4
-// (the AWS SDK's signer), never with iamfetch, which is being built alongside.
+// and @smithy/signature-v4a (the AWS SDK's signers), never with iamfetch,
+// which is being built alongside.
 import assert from 'node:assert/strict';
-import { referenceSign } from '../../stack/src/index.mjs';
+import { referenceSign, referenceSignV4a } from '../../stack/src/index.mjs';
 
 export { startStack } from '../../stack/src/index.mjs';
 export const sign = referenceSign;
+export const signV4a = referenceSignV4a;
 
 export async function signedFetch(url, opts) {
   const { url: target, init } = await sign(url, opts);
