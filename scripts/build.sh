@@ -1,36 +1,46 @@
 #!/usr/bin/env bash
-# Builds the npm package: two wasm builds of the crate (cargo → wasm-bindgen →
+# Builds the npm package: three wasm builds of the crate (cargo → wasm-bindgen →
 # wasm-opt) into js/dist/wasm, the JS sources into js/dist, then prints the
 # sizes users download.
 #
-# - iamfetch_bg.wasm, the default build every user downloads: signing and
+# - iamfetch_bg.wasm, the default build every user downloads: SigV4 signing and
 #   hashing only, simd128, and on nightly `-Z build-std` with panics as plain
 #   aborts, Debug formatting compiled out and std's size-optimized paths
 #   (measured at opt-level "z": 58.6 KB gzip against 81.7 KB on stable).
-#   Falls back to stable when no nightly can be had.
-# - iamfetch_diag_bg.wasm, the diagnostics build (canonical request and string
-#   to sign): loaded lazily, only when asked for, so built on stable.
+# - iamfetch_v4a_bg.wasm, the same plus SigV4a (P-256 ECDSA): loaded the first
+#   time a request asks for SigV4a.
+# - iamfetch_diag_bg.wasm, the diagnostics build (both algorithms, and the
+#   canonical request and string to sign): loaded only when asked for. It keeps
+#   Debug formatting, which its trace capture reads through.
+# Each falls back to stable (larger) when no nightly with rust-src can be had.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 wasm_target=wasm32-unknown-unknown
 simd="-C target-feature=+simd128"
-stable_default_build() {
-  RUSTFLAGS="$simd" cargo build --release --target $wasm_target --no-default-features --features tracing-off \
-    --target-dir target/wasm-default --quiet
+has_nightly() {
+  rustup run nightly rustc --version >/dev/null 2>&1 && rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'
 }
-if rustup run nightly rustc --version >/dev/null 2>&1 && rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+# wasm_build <target dir> <extra nightly RUSTFLAGS> <cargo feature args...>
+wasm_build() {
+  local dir=$1 nightly_flags=$2
+  shift 2
   # Separate target dirs: each RUSTFLAGS set would otherwise rebuild the other's artifacts.
-  RUSTFLAGS="$simd -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
-    cargo +nightly build --release --target $wasm_target --no-default-features --features tracing-off \
-    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --target-dir target/wasm-default --quiet \
-    || { echo "warning: the nightly build failed (its -Z flags may have changed): building the default wasm on stable (larger)" >&2; stable_default_build; }
-else
-  echo "warning: no nightly toolchain with rust-src: the default wasm is built on stable (larger)" >&2
-  stable_default_build
-fi
-RUSTFLAGS="$simd" cargo build --release --target $wasm_target --target-dir target/wasm-diagnostics --quiet
+  local stable=(cargo build --release --target $wasm_target --target-dir "$dir" --quiet "$@")
+  if has_nightly; then
+    RUSTFLAGS="$simd -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $nightly_flags" \
+      cargo +nightly build --release --target $wasm_target -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+      --target-dir "$dir" --quiet "$@" \
+      || { echo "warning: the nightly build of $dir failed (its -Z flags may have changed): building it on stable (larger)" >&2; RUSTFLAGS="$simd" "${stable[@]}"; }
+  else
+    echo "warning: no nightly toolchain with rust-src: $dir is built on stable (larger)" >&2
+    RUSTFLAGS="$simd" "${stable[@]}"
+  fi
+}
+wasm_build target/wasm-default -Zfmt-debug=none --no-default-features --features tracing-off
+wasm_build target/wasm-sigv4a -Zfmt-debug=none --no-default-features --features tracing-off,sigv4a
+wasm_build target/wasm-diagnostics "" --features sigv4a
 
 out=target/wasm-bindgen
 rm -rf "$out" js/dist
@@ -43,15 +53,17 @@ bindgen() {
     "$out/$2_bg.wasm" -o "$out/$2_bg.wasm"
 }
 bindgen target/wasm-default iamfetch
+bindgen target/wasm-sigv4a iamfetch_v4a
 bindgen target/wasm-diagnostics iamfetch_diag
 
 mkdir -p js/dist/wasm
 cp -r js/src/. js/dist/
-cp "$out"/iamfetch.js "$out"/iamfetch_bg.wasm "$out"/iamfetch_diag.js "$out"/iamfetch_diag_bg.wasm js/dist/wasm/
+for build in iamfetch iamfetch_v4a iamfetch_diag; do cp "$out/$build.js" "$out/${build}_bg.wasm" js/dist/wasm/; done
 
 size() { printf '%-34s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
 echo "iamfetch build sizes:"
 size "wasm, default (iamfetch_bg.wasm)" js/dist/wasm/iamfetch_bg.wasm
 size "JS glue (wasm/iamfetch.js)" js/dist/wasm/iamfetch.js
+size "wasm, SigV4a (lazy)" js/dist/wasm/iamfetch_v4a_bg.wasm
 size "wasm, diagnostics (lazy)" js/dist/wasm/iamfetch_diag_bg.wasm
 size "JS wrapper (all entries)" js/dist/*.js js/dist/credentials/*.js

@@ -17,6 +17,8 @@ pub enum ErrorCode {
     MissingCredentials,
     /// No region was given and none could be read from the host.
     MissingRegion,
+    /// SigV4a's region set is empty, holds an invalid entry, or cannot be told.
+    InvalidRegionSet,
     /// No service was given and none could be read from the host.
     MissingService,
     /// `expiresIn` of a presigned URL is outside 1..=604800 seconds.
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::MissingCredentials => "ERR_MISSING_CREDENTIALS",
             ErrorCode::MissingRegion => "ERR_MISSING_REGION",
             ErrorCode::MissingService => "ERR_MISSING_SERVICE",
+            ErrorCode::InvalidRegionSet => "ERR_INVALID_REGION_SET",
             ErrorCode::ExpiresRange => "ERR_EXPIRES_RANGE",
             ErrorCode::InvalidDatetime => "ERR_INVALID_DATETIME",
             ErrorCode::InvalidPayloadHash => "ERR_INVALID_PAYLOAD_HASH",

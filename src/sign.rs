@@ -31,6 +31,7 @@ const MAX_URI_BYTES: usize = 65_534;
 
 const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
 const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+const X_AMZ_REGION_SET: &str = "x-amz-region-set";
 
 /// Headers never signed by default: the signature itself, and headers that
 /// runtimes, browsers or proxies set, forbid or rewrite between hops.
@@ -134,6 +135,16 @@ pub enum ContentHashHeader {
     Include,
 }
 
+/// Which signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// AWS4-HMAC-SHA256: valid in one region.
+    SigV4,
+    /// AWS4-ECDSA-P256-SHA256: valid in a set of regions (S3 Multi-Region
+    /// Access Points, EventBridge global endpoints). Only the `sigv4a` build has it.
+    SigV4a,
+}
+
 /// Whether the canonical request and string to sign are returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Diagnostics {
@@ -150,6 +161,10 @@ pub struct SigningSettings {
     pub service: Option<String>,
     /// The region; read from the host when `None`.
     pub region: Option<String>,
+    /// Which signature.
+    pub algorithm: Algorithm,
+    /// SigV4a's regions (`*` or names, `us-*` wildcards); empty: the region.
+    pub region_set: Vec<String>,
     /// Headers or query string.
     pub location: SignatureLocation,
     /// `None`: single for S3, double otherwise.
@@ -171,6 +186,8 @@ impl Default for SigningSettings {
         SigningSettings {
             service: None,
             region: None,
+            algorithm: Algorithm::SigV4,
+            region_set: Vec::new(),
             location: SignatureLocation::Headers,
             uri_encoding: None,
             session_token: SessionTokenPlacement::Signed,
@@ -238,6 +255,14 @@ pub fn sign(
     check_method(request.method)?;
     let host = host_of(request.url)?;
     let (service, region) = resolve_endpoint(host, settings)?;
+    // SigV4's scope names one region; SigV4a's names none and signs the region set instead.
+    let region = match settings.algorithm {
+        Algorithm::SigV4 => region.ok_or_else(|| missing_region(host))?,
+        #[cfg(feature = "sigv4a")]
+        Algorithm::SigV4a => region_set(&settings.region_set, region, host)?,
+        #[cfg(not(feature = "sigv4a"))]
+        Algorithm::SigV4a => return Err(no_sigv4a()),
+    };
     let is_s3 = service == "s3";
     let s3_url;
     let url = if is_s3 && uri_encoding(settings, is_s3) == UriEncoding::Single {
@@ -248,8 +273,8 @@ pub fn sign(
     };
 
     let payload_hash = payload_hash(request.payload, &service, &settings.location)?;
-    let headers = headers_to_sign(request.headers, credentials)?;
-    check_uri_length(url, credentials, settings, &headers)?;
+    let headers = headers_to_sign(request.headers, credentials, settings.algorithm)?;
+    check_uri_length(url, credentials, settings, &headers, &region)?;
 
     let aws_settings = aws_settings(settings, is_s3)?;
     // Identity::new, not `.into()`: the From impl builds a feature-tracking
@@ -264,15 +289,29 @@ pub fn sign(
         ),
         None,
     );
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&region)
-        .name(&service)
-        .time(time)
-        .settings(aws_settings)
-        .build()
-        .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
-        .into();
+    let params: aws::SigningParams = match settings.algorithm {
+        Algorithm::SigV4 => aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&region)
+            .name(&service)
+            .time(time)
+            .settings(aws_settings)
+            .build()
+            .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
+            .into(),
+        #[cfg(feature = "sigv4a")]
+        Algorithm::SigV4a => aws_sigv4::sign::v4a::SigningParams::builder()
+            .identity(&identity)
+            .region_set(&region)
+            .name(&service)
+            .time(time)
+            .settings(aws_settings)
+            .build()
+            .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
+            .into(),
+        #[cfg(not(feature = "sigv4a"))]
+        Algorithm::SigV4a => return Err(no_sigv4a()),
+    };
     let signable = || {
         SignableRequest::new(
             request.method,
@@ -340,7 +379,7 @@ pub fn sign(
     #[cfg(feature = "diagnostics")]
     if let Some(redacted) = canonical_request {
         let canonical_request = unredact(&redacted, credentials, settings);
-        let string_to_sign = string_to_sign(&signed, &canonical_request);
+        let string_to_sign = string_to_sign(&signed, &canonical_request, settings.algorithm);
         signed.diagnostics = Some(SigningDiagnostics {
             canonical_request,
             string_to_sign,
@@ -417,7 +456,8 @@ fn host_of(url: &str) -> Result<&str, Error> {
     Ok(authority)
 }
 
-fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, String), Error> {
+/// The service, and the region as given or read from the host.
+fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, Option<String>), Error> {
     let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
     let (service, region) = (non_empty(&settings.service), non_empty(&settings.region));
     let detected = if service.is_none() || region.is_none() {
@@ -433,15 +473,9 @@ fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, S
                 format!("cannot tell the AWS service from host '{host}': pass `service` (e.g. lambda, execute-api)"),
             )
         })?;
-    let region = region
-        .or_else(|| detected.map(|e| e.region))
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::MissingRegion,
-                format!("cannot tell the AWS region from host '{host}': pass `region` (e.g. us-east-1)"),
-            )
-        })?;
-    for (name, value) in [("service", &service), ("region", &region)] {
+    let region = region.or_else(|| detected.map(|e| e.region));
+    for (name, value) in [("service", Some(&service)), ("region", region.as_ref())] {
+        let Some(value) = value else { continue };
         if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             let code = if name == "service" {
                 ErrorCode::MissingService
@@ -452,6 +486,43 @@ fn resolve_endpoint(host: &str, settings: &SigningSettings) -> Result<(String, S
         }
     }
     Ok((service, region))
+}
+
+fn missing_region(host: &str) -> Error {
+    Error::new(
+        ErrorCode::MissingRegion,
+        format!("cannot tell the AWS region from host '{host}': pass `region` (e.g. us-east-1)"),
+    )
+}
+
+/// Refused by builds without SigV4a: JS sends SigV4a to the build that has it.
+#[cfg(not(feature = "sigv4a"))]
+fn no_sigv4a() -> Error {
+    Error::new(ErrorCode::SigningFailed, "this build has no SigV4a: it is signed by the sigv4a build")
+}
+
+/// SigV4a's region set as signed (`x-amz-region-set`): the names given,
+/// comma-joined, or else the one region.
+#[cfg(feature = "sigv4a")]
+fn region_set(names: &[String], region: Option<String>, host: &str) -> Result<String, Error> {
+    if names.is_empty() {
+        return region.ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidRegionSet,
+                format!("cannot tell the AWS region from host '{host}': pass `regionSet` (e.g. ['*'] or ['us-east-1', 'eu-west-1'])"),
+            )
+        });
+    }
+    let valid = |name: &String| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_*".contains(&b))
+    };
+    if let Some(bad) = names.iter().find(|name| !valid(name)) {
+        return Err(Error::new(
+            ErrorCode::InvalidRegionSet,
+            format!("`regionSet` holds '{}': each entry is a region name or a wildcard such as * or us-*", truncate(bad, 64)),
+        ));
+    }
+    Ok(names.join(","))
 }
 
 /// The payload hash as decided by the caller (JS decides between a declared
@@ -485,6 +556,7 @@ fn payload_hash(payload: Payload<'_>, service: &str, location: &SignatureLocatio
 fn headers_to_sign<'h>(
     headers: &'h [(String, String)],
     credentials: &Credentials,
+    algorithm: Algorithm,
 ) -> Result<Vec<(String, &'h str)>, Error> {
     if headers.len() > MAX_HEADERS {
         return Err(Error::new(
@@ -512,6 +584,7 @@ fn headers_to_sign<'h>(
             // fetch sends the URL's authority as host, so that is what gets signed.
             "host" | "authorization" | "x-amz-date" | X_AMZ_CONTENT_SHA256 => true,
             X_AMZ_SECURITY_TOKEN => credentials.session_token.is_some(),
+            X_AMZ_REGION_SET => algorithm == Algorithm::SigV4a,
             _ => false,
         };
         if !set_by_signer {
@@ -529,6 +602,7 @@ fn check_uri_length(
     credentials: &Credentials,
     settings: &SigningSettings,
     headers: &[(String, &str)],
+    region: &str,
 ) -> Result<(), Error> {
     let after_authority = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path_and_query = after_authority.find(['/', '?']).map_or("", |at| &after_authority[at..]);
@@ -538,7 +612,7 @@ fn check_uri_length(
         let token = credentials.session_token.as_deref().map_or(0, |t| encoded_len(t) + 32);
         let signed_headers: usize = headers.iter().map(|(name, _)| 3 * name.len() + 3).sum();
         // Algorithm, Credential's date/region/service scope, Date, Expires, SignedHeaders' own names, Signature: under 512.
-        bound += encoded_len(&credentials.access_key_id) + token + signed_headers + 512;
+        bound += encoded_len(&credentials.access_key_id) + encoded_len(region) + token + signed_headers + 512;
     }
     if bound > MAX_URI_BYTES {
         return Err(Error::new(
@@ -733,16 +807,14 @@ fn unredact(redacted: &str, credentials: &Credentials, settings: &SigningSetting
 }
 
 #[cfg(feature = "diagnostics")]
-fn string_to_sign(signed: &Signed, canonical_request: &str) -> String {
+fn string_to_sign(signed: &Signed, canonical_request: &str, algorithm: Algorithm) -> String {
     let date = signed.amz_date.get(..8).unwrap_or_default();
-    format!(
-        "AWS4-HMAC-SHA256\n{}\n{}/{}/{}/aws4_request\n{}",
-        signed.amz_date,
-        date,
-        signed.region,
-        signed.service,
-        sha256_hex(canonical_request.as_bytes())
-    )
+    let (name, scope) = match algorithm {
+        Algorithm::SigV4 => ("AWS4-HMAC-SHA256", format!("{date}/{}/{}/aws4_request", signed.region, signed.service)),
+        // SigV4a's scope has no region: the region set is a signed header or query parameter.
+        Algorithm::SigV4a => ("AWS4-ECDSA-P256-SHA256", format!("{date}/{}/aws4_request", signed.service)),
+    };
+    format!("{name}\n{}\n{scope}\n{}", signed.amz_date, sha256_hex(canonical_request.as_bytes()))
 }
 
 /// The names JS spells these modes with: the one mapping between the two.
@@ -764,3 +836,4 @@ spelled!(SessionTokenPlacement { "signed" => Signed, "appended" => AppendedAfter
 spelled!(HeaderSelection { "default" => Default, "all" => All });
 spelled!(ContentHashHeader { "include" => Include, "omit" => Omit });
 spelled!(Diagnostics { "off" => Off, "capture" => Capture });
+spelled!(Algorithm { "sigv4" => SigV4, "sigv4a" => SigV4a });

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 /// The fields before the headers, in this order.
-const FIELDS: [&str; 17] = [
+const FIELDS: [&str; 19] = [
     "method",
     "url",
     "accessKeyId",
@@ -25,6 +25,8 @@ const FIELDS: [&str; 17] = [
     "sessionToken",
     "service",
     "region",
+    "signingAlgorithm",
+    "regionSet",
     "datetime",
     "signatureLocation",
     "expiresIn",
@@ -68,7 +70,7 @@ pub fn read_call<'a>(flat: &'a str, body: &'a [u8]) -> Result<SignCall<'a>, Erro
     for (slot, name) in field.iter_mut().zip(FIELDS) {
         *slot = lines.next().ok_or_else(|| invalid(&format!("the signing call ends before `{name}`")))?;
     }
-    let [method, url, access_key_id, secret_access_key, session_token, service, region, datetime, location, expires_in, uri_encoding, token_placement, header_selection, excluded, content_hash, payload_hash, diagnostics] =
+    let [method, url, access_key_id, secret_access_key, session_token, service, region, algorithm, region_set, datetime, location, expires_in, uri_encoding, token_placement, header_selection, excluded, content_hash, payload_hash, diagnostics] =
         field;
 
     let rest: Vec<&str> = lines.collect();
@@ -88,6 +90,9 @@ pub fn read_call<'a>(flat: &'a str, body: &'a [u8]) -> Result<SignCall<'a>, Erro
     let settings = SigningSettings {
         service: non_empty(service),
         region: non_empty(region),
+        algorithm: spelled(algorithm, "signingAlgorithm")?,
+        // Comma-joined, as signed; an empty entry is kept, to be refused.
+        region_set: if region_set.is_empty() { Vec::new() } else { region_set.split(',').map(str::to_owned).collect() },
         location,
         uri_encoding: optional(uri_encoding, "uriEncoding")?,
         session_token: spelled(token_placement, "sessionTokenPlacement")?,
@@ -204,6 +209,7 @@ mod tests {
             ("url", "https://abc.lambda-url.eu-west-1.on.aws/x"),
             ("accessKeyId", "AKID"),
             ("secretAccessKey", "secret"),
+            ("signingAlgorithm", "sigv4"),
             ("datetime", "1795255810000"),
             ("signatureLocation", "headers"),
             ("sessionTokenPlacement", "signed"),

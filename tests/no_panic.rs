@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))] // native only: proptest
 
 use iamfetch::sign::{
-    ContentHashHeader, Diagnostics, HeaderSelection, SessionTokenPlacement, SignatureLocation,
+    Algorithm, ContentHashHeader, Diagnostics, HeaderSelection, SessionTokenPlacement, SignatureLocation,
     SigningSettings, UriEncoding,
 };
 use iamfetch::{sign, Credentials, Payload, Request};
@@ -61,6 +61,8 @@ fn settings() -> impl Strategy<Value = SigningSettings> {
         (
             prop_oneof![4 => Just(None), 2 => Just(Some("lambda".to_string())), 1 => proptest::option::of(any::<String>())],
             prop_oneof![4 => Just(None), 2 => Just(Some("us-east-1".to_string())), 1 => proptest::option::of(any::<String>())],
+            prop_oneof![3 => Just(Algorithm::SigV4), 1 => Just(Algorithm::SigV4a)],
+            proptest::collection::vec(prop_oneof![Just("*".to_string()), Just("us-west-2".to_string()), any::<String>()], 0..3),
         ),
         prop_oneof![
             3 => Just(SignatureLocation::Headers),
@@ -74,9 +76,11 @@ fn settings() -> impl Strategy<Value = SigningSettings> {
         proptest::option::of(prop_oneof![Just(ContentHashHeader::Include), Just(ContentHashHeader::Omit)]),
         prop_oneof![Just(Diagnostics::Off), Just(Diagnostics::Capture)],
     )
-        .prop_map(|((service, region), location, uri_encoding, session_token, header_selection, excluded_headers, content_hash_header, diagnostics)| SigningSettings {
+        .prop_map(|((service, region, algorithm, region_set), location, uri_encoding, session_token, header_selection, excluded_headers, content_hash_header, diagnostics)| SigningSettings {
             service,
             region,
+            algorithm,
+            region_set,
             location,
             uri_encoding,
             session_token,
@@ -196,10 +200,10 @@ fn long_queries_header_values_credentials_and_header_counts_never_panic() {
         (length(65_534, MIB), filler.clone()),
         (length(65_534, MIB), length(65_534, MIB)),
         (length(10_000, 100_000), length(8_000, MIB), filler),
-        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
     );
     runner(cases(200, 1_000))
-        .run(&input, |((query_len, query_char), (key_len, token_len), (header_count, value_len, value_char), (presign, diagnostics, s3))| {
+        .run(&input, |((query_len, query_char), (key_len, token_len), (header_count, value_len, value_char), (presign, diagnostics, s3, sigv4a))| {
             // S3 re-encodes the path (src/sign.rs): up to 3x longer, and '%' may start a malformed escape.
             let url = if s3 {
                 format!("https://bucket.s3.us-east-1.amazonaws.com/{}?q=1", repeat(query_char, query_len))
@@ -216,6 +220,7 @@ fn long_queries_header_values_credentials_and_header_counts_never_panic() {
             let settings = SigningSettings {
                 location: if presign { SignatureLocation::Query { expires_in: 60 } } else { SignatureLocation::Headers },
                 diagnostics: if diagnostics { Diagnostics::Capture } else { Diagnostics::Off },
+                algorithm: if sigv4a { Algorithm::SigV4a } else { Algorithm::SigV4 },
                 ..SigningSettings::default()
             };
             let request = Request { method: "GET", url: &url, headers: &headers, payload: Payload::Bytes(b"") };

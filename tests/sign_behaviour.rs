@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))] // native only: wasm.rs covers wasm
 
 use iamfetch::sign::{
-    ContentHashHeader, Diagnostics, HeaderSelection, SignatureLocation, SigningSettings,
+    Algorithm, ContentHashHeader, Diagnostics, HeaderSelection, SignatureLocation, SigningSettings,
     UriEncoding,
 };
 use iamfetch::{sign, Credentials, ErrorCode, Payload, Request};
@@ -293,4 +293,64 @@ fn s3_paths_with_malformed_escapes_are_invalid_urls() {
     // Only S3 reads the path: elsewhere it is signed as sent.
     let lambda = "https://abcdefghij.lambda-url.eu-west-1.on.aws/100%";
     assert!(sign(&request(lambda, &[], Payload::Bytes(b"")), &credentials(), &SigningSettings::default(), time()).is_ok());
+}
+
+fn sigv4a(region_set: &[&str]) -> SigningSettings {
+    SigningSettings {
+        algorithm: Algorithm::SigV4a,
+        region_set: region_set.iter().map(|r| r.to_string()).collect(),
+        ..capture()
+    }
+}
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn sigv4a_signs_the_region_set_and_scopes_without_a_region() {
+    let headers = vec![("X-Amz-Region-Set".to_string(), "caller-value".to_string())];
+    let url = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key";
+    let settings = SigningSettings { service: Some("s3".into()), ..sigv4a(&["us-east-1", "eu-*"]) };
+    let signed = sign(&request(url, &headers, Payload::Bytes(b"{}")), &credentials(), &settings, time()).unwrap();
+    assert_eq!((signed.service.as_str(), signed.region.as_str()), ("s3", "us-east-1,eu-*"));
+    let region_sets: Vec<&str> = signed.headers.iter().filter(|(n, _)| n == "x-amz-region-set").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(region_sets, ["us-east-1,eu-*"], "the caller's x-amz-region-set is replaced");
+    let authorization = &signed.headers.iter().find(|(n, _)| n == "authorization").unwrap().1;
+    assert!(authorization.starts_with("AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20261121/s3/aws4_request, "), "{authorization}");
+    let diagnostics = signed.diagnostics.unwrap();
+    assert!(diagnostics.canonical_request.contains("\nx-amz-region-set:us-east-1,eu-*\n"));
+    assert!(diagnostics.string_to_sign.starts_with("AWS4-ECDSA-P256-SHA256\n20261121T101010Z\n20261121/s3/aws4_request\n"));
+
+    let query = SigningSettings { location: SignatureLocation::Query { expires_in: 60 }, ..settings };
+    let presigned = sign(&request(url, &[], Payload::Unsigned), &credentials(), &query, time()).unwrap();
+    assert!(presigned.url.contains("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256"), "{}", presigned.url);
+    assert!(presigned.url.contains("X-Amz-Region-Set=us-east-1%2Ceu-%2A"), "{}", presigned.url);
+}
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn sigv4a_without_a_region_set_signs_for_the_region_given_or_read_from_the_host() {
+    let signed = sign(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &sigv4a(&[]), time()).unwrap();
+    assert_eq!(signed.region, "eu-west-1");
+    let unknown_host = request("https://example.com/", &[], Payload::Bytes(b""));
+    let settings = SigningSettings { service: Some("s3".into()), ..sigv4a(&[]) };
+    let error = error_of(&unknown_host, &credentials(), &settings);
+    assert_eq!(error.code(), ErrorCode::InvalidRegionSet);
+    assert!(error.message().contains("regionSet"), "{}", error.message());
+}
+
+#[cfg(feature = "sigv4a")]
+#[test]
+fn a_region_set_with_an_empty_or_invalid_entry_is_refused() {
+    for set in [&["us-east-1", ""][..], &["us east 1"], &["us-east-1\n"], &[""]] {
+        let error = error_of(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &sigv4a(set));
+        assert_eq!(error.code(), ErrorCode::InvalidRegionSet, "{set:?}");
+        assert_no_secrets(error.message());
+    }
+}
+
+#[cfg(not(feature = "sigv4a"))]
+#[test]
+fn a_build_without_sigv4a_refuses_it_with_a_code() {
+    let error = error_of(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &sigv4a(&["*"]));
+    assert_eq!(error.code(), ErrorCode::SigningFailed);
+    assert!(error.message().contains("sigv4a build"), "{}", error.message());
 }

@@ -1,15 +1,18 @@
 // Loads the wasm core through the loaders the runtime entry registered (Node
 // reads the file, browsers fetch it, workerd imports it as a module), and makes
-// the one call per signature. Two builds of the same crate: the default one
-// signs and hashes; the diagnostics one also returns the canonical request and
-// string to sign, and is loaded only the first time they are asked for.
+// the one call per signature. Three builds of the same crate:
+// - core: signs SigV4 and hashes; every user loads it;
+// - sigv4a: also signs SigV4a (P-256 ECDSA), loaded the first time SigV4a is asked for;
+// - diagnostics: both algorithms, and also returns the canonical request and
+//   string to sign; loaded only the first time they are asked for.
 import { IamFetchError, fromWasmError } from './errors.js'
 
 let loaders
 /** Per build: its compiled module and glue factory once loaded, and the live instance's bindings. */
-const builds = { core: {}, diagnostics: {} }
+const builds = { core: {}, sigv4a: {}, diagnostics: {} }
+const BUILD_NAMES = { core: 'core', sigv4a: 'SigV4a build', diagnostics: 'diagnostics build' }
 
-/** Called once by each runtime entry: `{ core, diagnostics }`, each `() => Promise<{ createBindings, module }>`. */
+/** Called once by each runtime entry: `{ core, sigv4a, diagnostics }`, each `() => Promise<{ createBindings, module }>`. */
 export function setWasmLoaders(registered) {
   loaders = registered
 }
@@ -25,7 +28,7 @@ function load(which) {
     })
     .catch((error) => {
       build.loading = undefined
-      throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${which === 'core' ? 'core' : 'diagnostics build'}: ${error?.message ?? error}`, { cause: error })
+      throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${error?.message ?? error}`, { cause: error })
     })
   return build.loading
 }
@@ -86,11 +89,10 @@ export function callWasm(fn, which = 'core') {
 
 /**
  * Signs one call (its lines, see options.js `signingCall`) with the body bytes
- * the core hashes. With `diagnostics`, the diagnostics build signs, and the
- * result also holds the canonical request and string to sign.
+ * the core hashes, by the build named (`core`, `sigv4a` or `diagnostics`). The
+ * diagnostics build's result also holds the canonical request and string to sign.
  */
-export async function signCall(call, body, diagnostics) {
-  const which = diagnostics ? 'diagnostics' : 'core'
+export async function signCall(call, body, which) {
   if (!builds[which].bindings) await load(which)
   return readResult(callWasm((w) => w.sign(call, body), which))
 }

@@ -1,7 +1,7 @@
 // Wasm loaders for browsers and Deno: fetch and compile the .wasm relative to
-// this module (bundlers follow the URL). The diagnostics build is fetched only
-// the first time it is asked for, and a bundler that splits chunks keeps its
-// glue apart.
+// this module (bundlers follow the URL). The SigV4a and diagnostics builds are
+// fetched only the first time they are asked for, and a bundler that splits
+// chunks keeps their glue apart.
 import { createBindings } from './wasm/iamfetch.js'
 import { setWasmLoaders } from './core.js'
 import { setFetchSendsStreams } from './body.js'
@@ -24,6 +24,10 @@ async function compile(url) {
 
 setWasmLoaders({
   core: async () => ({ createBindings, module: await compile(new URL('./wasm/iamfetch_bg.wasm', import.meta.url)) }),
+  sigv4a: async () => ({
+    createBindings: (await import('./wasm/iamfetch_v4a.js')).createBindings,
+    module: await compile(new URL('./wasm/iamfetch_v4a_bg.wasm', import.meta.url)),
+  }),
   diagnostics: async () => ({
     createBindings: (await import('./wasm/iamfetch_diag.js')).createBindings,
     module: await compile(new URL('./wasm/iamfetch_diag_bg.wasm', import.meta.url)),

@@ -1,5 +1,5 @@
 // Wasm loaders for Node and Bun: read and compile the .wasm next to this file.
-// The diagnostics build is read only the first time it is asked for.
+// The SigV4a and diagnostics builds are read only the first time they are asked for.
 import { readFile } from 'node:fs/promises'
 import { createBindings } from './wasm/iamfetch.js'
 import { setWasmLoaders } from './core.js'
@@ -8,6 +8,10 @@ const compile = async (file) => WebAssembly.compile(await readFile(new URL(`./wa
 
 setWasmLoaders({
   core: async () => ({ createBindings, module: await compile('iamfetch_bg.wasm') }),
+  sigv4a: async () => ({
+    createBindings: (await import('./wasm/iamfetch_v4a.js')).createBindings,
+    module: await compile('iamfetch_v4a_bg.wasm'),
+  }),
   diagnostics: async () => ({
     createBindings: (await import('./wasm/iamfetch_diag.js')).createBindings,
     module: await compile('iamfetch_diag_bg.wasm'),

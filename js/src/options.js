@@ -4,7 +4,7 @@ import { IamFetchError } from './errors.js'
 
 /** The signing settings every signing API takes, in their public names. */
 export const SIGNING_OPTIONS = [
-  'service', 'region', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders',
+  'service', 'region', 'signingAlgorithm', 'regionSet', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders',
   'singleEncode', 'excludedHeaders', 'contentHashHeader', 'payloadHash', 'cache',
 ]
 /** Credentials, as given or as a provider returns them (`expiration`, `identityId` ride along, unused here). */
@@ -47,11 +47,51 @@ export function toEpochMs(datetime) {
 }
 
 /**
- * The lines of one signing call, as src/wire.rs reads them. `payload` is the
- * prepared body: its hash, or its bytes for the core to hash in the same call.
- * @returns {string}
+ * S3 Multi-Region Access Points take only SigV4a, and a signature valid in
+ * every region: `<alias>.mrap.accesspoint.s3-global.amazonaws.com`. Told here,
+ * not by the core's host rules, because it decides which wasm build signs.
  */
-export function signingCall({ method, url, headers, credentials, settings, payload, declaresHash, diagnostics }) {
+const MRAP_HOST = /\.mrap\.accesspoint\.s3-global\.amazonaws\.com$/i
+
+/**
+ * Which signature: `signingAlgorithm` as given, else SigV4a for a Multi-Region
+ * Access Point host. SigV4a's region set, if given, is comma-joined for the
+ * core, which checks its entries (src/sign.rs); absent, the core signs for
+ * the region.
+ */
+function algorithmOf(settings, host) {
+  const { signingAlgorithm, regionSet } = settings
+  if (signingAlgorithm !== undefined && signingAlgorithm !== 'sigv4' && signingAlgorithm !== 'sigv4a') {
+    throw invalidOptions("signingAlgorithm must be 'sigv4' or 'sigv4a'")
+  }
+  const mrap = signingAlgorithm === undefined && MRAP_HOST.test(host)
+  if (signingAlgorithm !== 'sigv4a' && !mrap) {
+    if (regionSet !== undefined) throw invalidOptions("regionSet is SigV4a's: pass signingAlgorithm: 'sigv4a' with it")
+    return { sigv4a: false, service: settings.service, regionSet: '' }
+  }
+  return {
+    sigv4a: true,
+    service: settings.service ?? (mrap ? 's3' : undefined),
+    regionSet: regionSetLine(regionSet ?? (mrap ? ['*'] : undefined)),
+  }
+}
+
+function regionSetLine(regionSet) {
+  if (regionSet === undefined) return ''
+  // An empty entry would vanish in the joined line; a line break would shift the call's lines.
+  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.some((name) => typeof name !== 'string' || !/^[\x21-\x7e]+$/.test(name))) {
+    throw new IamFetchError('ERR_INVALID_REGION_SET', "regionSet must be a non-empty array of region names or wildcards, such as ['*'] or ['us-east-1', 'eu-west-1']")
+  }
+  return regionSet.join(',')
+}
+
+/**
+ * The lines of one signing call, as src/wire.rs reads them, and whether it is
+ * SigV4a (signed by the sigv4a build). `payload` is the prepared body: its
+ * hash, or its bytes for the core to hash in the same call.
+ * @returns {{ call: string, sigv4a: boolean }}
+ */
+export function signingCall({ method, url, host, headers, credentials, settings, payload, declaresHash, diagnostics }) {
   const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(credentials)
   const datetime = toEpochMs(settings.datetime)
   if (!Number.isSafeInteger(datetime)) {
@@ -61,14 +101,17 @@ export function signingCall({ method, url, headers, credentials, settings, paylo
   if (settings.signQuery && !Number.isSafeInteger(expiresIn)) {
     throw new IamFetchError('ERR_EXPIRES_RANGE', 'expiresIn must be a whole number of seconds in 1..604800')
   }
+  const { sigv4a, service, regionSet } = algorithmOf(settings, host)
   const lines = [
     method,
     url,
     accessKeyId,
     secretAccessKey,
     sessionToken ?? '',
-    text(settings.service, 'service'),
+    text(service, 'service'),
     text(settings.region, 'region'),
+    sigv4a ? 'sigv4a' : 'sigv4',
+    regionSet,
     String(datetime),
     settings.signQuery ? 'query' : 'headers',
     String(expiresIn),
@@ -81,7 +124,7 @@ export function signingCall({ method, url, headers, credentials, settings, paylo
     diagnostics ? 'capture' : 'off',
   ]
   for (const [name, value] of headers) lines.push(name, value)
-  return lines.join('\n')
+  return { call: lines.join('\n'), sigv4a }
 }
 
 /**

@@ -52,9 +52,10 @@ export async function signParts({ method, url, headers, payload = {}, credential
       target.searchParams.delete('X-Amz-Expires')
     }
   }
-  const call = signingCall({
+  const { call, sigv4a } = signingCall({
     method: upperMethod(method),
     url: target.href,
+    host: target.hostname,
     headers: pairs,
     credentials,
     settings,
@@ -62,7 +63,9 @@ export async function signParts({ method, url, headers, payload = {}, credential
     declaresHash: pairs.some(([name]) => name === 'x-amz-content-sha256'),
     diagnostics,
   })
-  return signCall(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), diagnostics)
+  // The diagnostics build signs both algorithms; the sigv4a build, loaded the first time SigV4a is asked for, signs SigV4a.
+  const build = diagnostics ? 'diagnostics' : sigv4a ? 'sigv4a' : 'core'
+  return signCall(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), build)
 }
 
 /**

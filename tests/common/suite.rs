@@ -1,4 +1,4 @@
-//! Loads the AWS signing test suite (v4) shipped inside the aws-sigv4 crate's package.
+//! Loads the AWS signing test suites (v4 and v4a) shipped inside the aws-sigv4 crate's package.
 //!
 //! The directory is found with `cargo metadata`; the files are read in place, never copied.
 //! Used by the native test and by the exporter that feeds the same cases to the JS tests.
@@ -25,6 +25,10 @@ pub struct Case {
     pub session_token: Option<String>,
     pub region: String,
     pub service: String,
+    /// "sigv4" or "sigv4a"; a v4a case's `region` is its region set.
+    pub signing_algorithm: String,
+    /// A v4a case's public key (public-key.json): the one its signatures verify with.
+    pub public_key: Option<PublicKey>,
     /// Epoch milliseconds.
     pub datetime: u64,
     pub expires_in: u32,
@@ -42,6 +46,15 @@ pub struct Case {
     pub query: Option<Expected>,
 }
 
+/// A P-256 public key's affine coordinates, in hex.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PublicKey {
+    #[serde(rename = "X")]
+    pub x: String,
+    #[serde(rename = "Y")]
+    pub y: String,
+}
+
 /// The expected outputs of one signature location. A field is absent when the suite ships no file.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,8 +66,15 @@ pub struct Expected {
     pub canonical_request_date_quirk: Option<String>,
 }
 
-/// The suite directory, `aws-signing-test-suite/v4` in the aws-sigv4 package.
-pub fn suite_dir() -> PathBuf {
+/// Which suite: `v4` (HMAC) or `v4a` (ECDSA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    V4,
+    V4a,
+}
+
+/// The suite directory, `aws-signing-test-suite/<v4|v4a>` in the aws-sigv4 package.
+pub fn suite_dir(suite: Suite) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1"])
@@ -72,18 +92,21 @@ pub fn suite_dir() -> PathBuf {
     Path::new(manifest)
         .parent()
         .expect("crate dir")
-        .join("aws-signing-test-suite/v4")
+        .join(match suite {
+            Suite::V4 => "aws-signing-test-suite/v4",
+            Suite::V4a => "aws-signing-test-suite/v4a",
+        })
 }
 
 /// Every case of the suite, sorted by name.
-pub fn load_cases() -> Vec<Case> {
-    let dir = suite_dir();
+pub fn load_cases(suite: Suite) -> Vec<Case> {
+    let dir = suite_dir(suite);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("suite directory")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    names.iter().map(|name| load_case(&dir.join(name), name)).collect()
+    names.iter().map(|name| load_case(&dir.join(name), name, suite)).collect()
 }
 
 /// A suite file's text; a trailing newline (one string-to-sign file has it) is not content.
@@ -93,7 +116,7 @@ fn read(path: &Path) -> Option<String> {
         .map(|s| s.trim_end_matches('\n').to_owned())
 }
 
-fn load_case(dir: &Path, name: &str) -> Case {
+fn load_case(dir: &Path, name: &str, suite: Suite) -> Case {
     let request = read(&dir.join("request.txt")).expect("request.txt");
     let (method, path, headers, body) = parse_request(&request);
     let host = headers
@@ -117,6 +140,9 @@ fn load_case(dir: &Path, name: &str) -> Case {
         session_token: None,
         region: String::new(),
         service: String::new(),
+        signing_algorithm: if suite == Suite::V4a { "sigv4a" } else { "sigv4" }.into(),
+        public_key: read(&dir.join("public-key.json"))
+            .map(|json| serde_json::from_str(&json).expect("public-key.json")),
         datetime: 0,
         expires_in: 0,
         uri_encoding: "double".into(),
