@@ -20,18 +20,21 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
-step "lint: clippy, native and wasm32, both builds' features (SystemTime::now is a disallowed method)"
+step "lint: clippy, native and wasm32, the three builds' features (SystemTime::now is a disallowed method)"
 cargo clippy --all-targets --quiet -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+cargo clippy --all-targets --features sigv4a --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features sigv4a --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off,sigv4a --quiet -- -D warnings
 
-step "Rust: unit tests, the AWS v4 suite, behaviour, no-panic property test"
+step "Rust: unit tests, the AWS v4 and v4a suites, behaviour, no-panic property test (with and without SigV4a)"
 cargo test --release --quiet
+cargo test --release --features sigv4a --quiet
 
 step "Rust inside wasm: Node, then headless Chromium (wasm-bindgen-test; webdriver.json holds Chromium's flags)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --target wasm32-unknown-unknown --test wasm
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --test wasm --features sigv4a
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm --features sigv4a
 
 step "JS: the package in Node, Bun, Deno, headless Chromium and workerd, the packed tarball, the local AWS stack"
 node --test tests/js/ tests/stack/

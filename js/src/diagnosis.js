@@ -2,8 +2,10 @@
 // the reasoning behind explainFailure, kept free of I/O and of the wasm core
 // so that it can be tested on its own.
 import { parseErrorBody } from './credentials/aws-error.js'
+import { xmlText } from './credentials/xml.js'
 
 const WRONG_SCOPE = 'The request was signed for the wrong region or service.'
+const SIGV4A = 'AWS4-ECDSA-P256-SHA256'
 
 /**
  * True when an answer body is AWS's clock-skew refusal.
@@ -36,7 +38,8 @@ function isSkewMessage(message) {
  * @param {string} [sent.host]
  * @param {string} [sent.method]
  * @param {string} [sent.service] the signing name used
- * @param {string} [sent.region] the region used
+ * @param {string} [sent.region] the region used; SigV4a's region set, comma-joined
+ * @param {string} [sent.stringToSign] ours, when captured: its first line names the algorithm
  * @param {string} [sent.canonicalRequest] ours, when captured
  * @param {boolean} [sent.sentContentHash] whether x-amz-content-sha256 was sent
  * @param {boolean} [sent.throughOac] whether the request went to CloudFront with OAC
@@ -69,13 +72,22 @@ export function diagnose(answer, sent) {
     message.includes('security token included in the request is invalid')) {
     return found('invalid-credentials', 'AWS does not know these credentials: a wrong access key, or a session token that is missing or belongs to other keys.', evidence)
   }
-  if (message.includes('Credential should be scoped')) {
+  // S3 names the region it expected, for SigV4 scopes and SigV4a region sets alike.
+  const wrongRegion = /the region '([^']*)' is wrong; expecting '([^']*)'/.exec(message)
+  if (wrongRegion && isSigV4a(sent)) {
+    evidence.push(`signed with SigV4a for the region set '${region}', which does not include ${wrongRegion[2]}`)
+    return found('wrong-region-set', `The SigV4a region set does not include the region that received the request (${wrongRegion[2]}): add it to regionSet, or sign for ['*'].`, evidence)
+  }
+  if (wrongRegion || message.includes('Credential should be scoped')) {
     evidence.push(`signed for service '${service}' in region '${region}'`)
     return found('wrong-scope', WRONG_SCOPE, evidence)
   }
+  if (message.includes(`Please use ${SIGV4A}`)) {
+    return found('needs-sigv4a', "This endpoint takes only SigV4a: sign with signingAlgorithm: 'sigv4a' (Multi-Region Access Point hosts select it by themselves).", evidence)
+  }
   if (errorType === 'InvalidSignatureException' || errorType === 'SignatureDoesNotMatch' ||
     message.includes('signature we calculated does not match')) {
-    return diagnoseMismatch(sent, message, evidence)
+    return diagnoseMismatch(sent, message, body, evidence)
   }
   if (message.startsWith('Missing Authentication Token')) {
     evidence.push('API Gateway says this for an unsigned request, and also for a path or stage that does not exist')
@@ -105,20 +117,34 @@ function signedSeconds(ms) {
   return text.startsWith('-') ? text : `+${text}`
 }
 
+function isSigV4a(sent) {
+  return (sent.stringToSign ?? '').startsWith(`${SIGV4A}\n`)
+}
+
+/** Whether a SigV4a region set (comma-joined) covers a region: by name, `*`, or a wildcard such as `us-*`. */
+function regionSetCovers(regionSet, region) {
+  return regionSet.split(',').some((entry) => new RegExp(`^${entry.replace(/[^a-z0-9*-]/gi, '').replaceAll('*', '.*')}$`).test(region))
+}
+
 /** A signature mismatch: a missing OAC body hash, a scope the host contradicts, or a canonical request AWS disagrees with. */
-function diagnoseMismatch(sent, message, evidence) {
+function diagnoseMismatch(sent, message, body, evidence) {
   const { host = '', method = '', service = '', region = '', canonicalRequest = '', sentContentHash = false, throughOac = false, hostEndpoint } = sent
   if (throughOac && ['POST', 'PUT', 'PATCH'].includes(method) && !sentContentHash) {
     evidence.push(`${method} through CloudFront OAC without x-amz-content-sha256`)
     return found('missing-body-hash', 'CloudFront OAC needs the viewer to send x-amz-content-sha256 (the hex SHA-256 of the body) on PUT and POST.', evidence)
   }
-  if (hostEndpoint && (hostEndpoint.service !== service || hostEndpoint.region !== region)) {
+  const sigv4a = isSigV4a(sent)
+  if (hostEndpoint && sigv4a && !regionSetCovers(region, hostEndpoint.region)) {
+    evidence.push(`host ${host} is in ${hostEndpoint.region}, but the SigV4a region set is '${region}'`)
+    return found('wrong-region-set', `The SigV4a region set does not include the region of the host (${hostEndpoint.region}): add it to regionSet, or sign for ['*'].`, evidence)
+  }
+  if (hostEndpoint && (hostEndpoint.service !== service || (!sigv4a && hostEndpoint.region !== region))) {
     evidence.push(`host ${host} is ${hostEndpoint.service} in ${hostEndpoint.region}, but the request was signed for ${service} in ${region}`)
     return found('wrong-scope', WRONG_SCOPE, evidence)
   }
-  // API Gateway quotes what it signed; other services only say that it differs.
-  const expectedCanonicalRequest = between(message, "The Canonical String for this request should have been\n'", "'\n")
-  const expectedStringToSign = between(message, "The String-to-Sign should have been\n'", "'")
+  // API Gateway quotes what it signed in its message, S3 in its XML error; other services only say that it differs.
+  const expectedCanonicalRequest = between(message, "The Canonical String for this request should have been\n'", "'\n") ?? xmlText(body, 'CanonicalRequest')
+  const expectedStringToSign = between(message, "The String-to-Sign should have been\n'", "'") ?? xmlText(body, 'StringToSign')
   let diagnosis
   if (expectedCanonicalRequest !== undefined && canonicalRequest) {
     evidence.push(...lineDiff(expectedCanonicalRequest, canonicalRequest))

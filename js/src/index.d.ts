@@ -11,6 +11,7 @@ export type IamFetchErrorCode =
   | 'ERR_REQUEST_TIMEOUT'
   | 'ERR_MISSING_REGION'
   | 'ERR_MISSING_SERVICE'
+  | 'ERR_INVALID_REGION_SET'
   | 'ERR_EXPIRES_RANGE'
   | 'ERR_INVALID_DATETIME'
   | 'ERR_INVALID_PAYLOAD_HASH'
@@ -79,6 +80,7 @@ export interface FailureExplanation {
     | 'clock-skew' | 'expired-credentials' | 'invalid-credentials' | 'wrong-scope' | 'missing-body-hash'
     | 'signature-mismatch' | 'access-denied' | 'missing-authentication' | 'throttled' | 'service-error'
     | 'error-type-hidden' | 'cors-or-network' | 'aborted' | 'unknown'
+    | 'wrong-region-set' | 'needs-sigv4a'
   summary: string
   evidence: string[]
   clockOffsetMs?: number
@@ -107,8 +109,19 @@ export interface Credentials {
 export interface SigningOptions {
   /** Signing name (lambda, execute-api, s3, ...); read from AWS hosts when absent. */
   service?: string
-  /** Region; read from AWS hosts when absent. */
+  /** Region; read from AWS hosts when absent. With SigV4a and no regionSet, the one region signed for. */
   region?: string
+  /**
+   * 'sigv4' (AWS4-HMAC-SHA256, the default) or 'sigv4a' (AWS4-ECDSA-P256-SHA256,
+   * valid in a set of regions: S3 Multi-Region Access Points, EventBridge global
+   * endpoints, CloudFront KeyValueStore). Multi-Region Access Point hosts
+   * (`<alias>.mrap.accesspoint.s3-global.amazonaws.com`) select 'sigv4a' with
+   * regionSet ['*'] and service s3 when this is absent. SigV4a is signed by a
+   * second wasm module, loaded the first time it is used.
+   */
+  signingAlgorithm?: 'sigv4' | 'sigv4a'
+  /** SigV4a only: the regions the signature is valid in, e.g. ['*'] or ['us-east-1', 'eu-west-1']. */
+  regionSet?: string[]
   /** Presign: put the signature in the query string. */
   signQuery?: boolean
   /** Presigned URL lifetime, 1..604800 s (default 86400, or X-Amz-Expires in the URL). */

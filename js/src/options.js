@@ -47,32 +47,36 @@ export function toEpochMs(datetime) {
 }
 
 /**
- * S3 Multi-Region Access Points take only SigV4a, and a signature valid in
- * every region: `<alias>.mrap.accesspoint.s3-global.amazonaws.com`. Told here,
- * not by the core's host rules, because it decides which wasm build signs.
+ * Endpoints that take only SigV4a, valid in every region, and their signing
+ * names, as AWS's endpoint rules give them: S3 Multi-Region Access Points,
+ * EventBridge global endpoints, the CloudFront KeyValueStore data plane. Told
+ * here, not by the core's host rules, because it decides which wasm build signs.
  */
-const MRAP_HOST = /\.mrap\.accesspoint\.s3-global\.amazonaws\.com$/i
+const SIGV4A_HOSTS = [
+  [/\.mrap\.accesspoint\.s3-global\.amazonaws\.com$/i, 's3'],
+  [/\.endpoint\.events\.amazonaws\.com$/i, 'events'],
+  [/\.cloudfront-kvs\.global\.api\.aws$/i, 'cloudfront-keyvaluestore'],
+]
 
 /**
- * Which signature: `signingAlgorithm` as given, else SigV4a for a Multi-Region
- * Access Point host. SigV4a's region set, if given, is comma-joined for the
- * core, which checks its entries (src/sign.rs); absent, the core signs for
- * the region.
+ * Which signature: `signingAlgorithm` as given, else SigV4a for the hosts
+ * above. SigV4a's region set, if given, is comma-joined for the core, which
+ * checks its entries (src/sign.rs); absent, the core signs for the region.
  */
 function algorithmOf(settings, host) {
   const { signingAlgorithm, regionSet } = settings
   if (signingAlgorithm !== undefined && signingAlgorithm !== 'sigv4' && signingAlgorithm !== 'sigv4a') {
     throw invalidOptions("signingAlgorithm must be 'sigv4' or 'sigv4a'")
   }
-  const mrap = signingAlgorithm === undefined && MRAP_HOST.test(host)
-  if (signingAlgorithm !== 'sigv4a' && !mrap) {
+  const global = signingAlgorithm === undefined ? SIGV4A_HOSTS.find(([pattern]) => pattern.test(host)) : undefined
+  if (signingAlgorithm !== 'sigv4a' && !global) {
     if (regionSet !== undefined) throw invalidOptions("regionSet is SigV4a's: pass signingAlgorithm: 'sigv4a' with it")
     return { sigv4a: false, service: settings.service, regionSet: '' }
   }
   return {
     sigv4a: true,
-    service: settings.service ?? (mrap ? 's3' : undefined),
-    regionSet: regionSetLine(regionSet ?? (mrap ? ['*'] : undefined)),
+    service: settings.service ?? global?.[1],
+    regionSet: regionSetLine(regionSet ?? (global ? ['*'] : undefined)),
   }
 }
 
