@@ -65,9 +65,11 @@ function generators(random) {
   })
   const settings = () => {
     const options = {}
-    for (const key of ['service', 'region', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders', 'singleEncode', 'excludedHeaders', 'contentHashHeader', 'payloadHash', text(5)]) {
-      if (random() < 0.1) options[key] = pick([junk(), text(), 'lambda', 'us-east-1', '20261121T101010Z', 3600, ['x-a'], 'include', 'omit', 'UNSIGNED-PAYLOAD'])
+    for (const key of ['service', 'region', 'signingAlgorithm', 'regionSet', 'datetime', 'signQuery', 'expiresIn', 'appendSessionToken', 'allHeaders', 'singleEncode', 'excludedHeaders', 'contentHashHeader', 'payloadHash', text(5)]) {
+      if (random() < 0.1) options[key] = pick([junk(), text(), 'lambda', 'us-east-1', '20261121T101010Z', 3600, ['x-a'], 'include', 'omit', 'UNSIGNED-PAYLOAD', 'sigv4a', ['*'], [text()]])
     }
+    // SigV4a is a second wasm build: reach it often, with sets of every kind.
+    if (random() < 0.2) Object.assign(options, { signingAlgorithm: 'sigv4a', regionSet: pick([undefined, ['*'], ['us-east-1', 'eu-*'], [text()], [], junk()]) })
     return options
   }
   const materialize = (value) => (typeof value === 'function' && (value === stream || value === junk) ? value() : value)
