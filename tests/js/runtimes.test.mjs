@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import * as esbuild from 'esbuild'
 import { repoRoot } from './support/paths.mjs'
-import { loadSigningSuite } from './support/signing-suite.mjs'
+import { jsOptions, loadSigningSuite } from './support/signing-suite.mjs'
 import { ENGINES, freePort, launchChromium, openBrowser } from './support/browsers.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 
-/** The default build and the lazily loaded diagnostics build. */
-const WASM_FILES = ['iamfetch_bg.wasm', 'iamfetch_diag_bg.wasm']
+/** The default build and the lazily loaded SigV4a and diagnostics builds. */
+const WASM_FILES = ['iamfetch_bg.wasm', 'iamfetch_v4a_bg.wasm', 'iamfetch_diag_bg.wasm']
 const run = promisify(execFile)
 const bin = (name) => join(repoRoot, 'node_modules/.bin', name)
 
@@ -90,10 +90,17 @@ async function serve(env) {
   return http
 }
 
+/** A signing suite's cases, each with its settings in the JS API's option names for both modes. */
+const withOptions = (cases) => cases.map((c) => ({ ...c, options: { header: jsOptions(c, false), query: jsOptions(c, true) } }))
+
 before(async () => {
   stack = await startStack()
   project = makeProject()
-  server = await serve({ stack: { endpoints: stack.endpoints, signing: stack.signing, ids: stack.ids }, cases: loadSigningSuite() })
+  server = await serve({
+    stack: { endpoints: stack.endpoints, signing: stack.signing, ids: stack.ids },
+    cases: withOptions(loadSigningSuite()),
+    v4aCases: withOptions(loadSigningSuite('v4a')),
+  })
   envUrl = `http://127.0.0.1:${server.address().port}/env.json`
 })
 after(async () => {
@@ -119,7 +126,7 @@ const DECLARED_HASH_STREAM = {
 
 function assertAllPassed(runtime, outcome) {
   const failed = outcome.results.filter((r) => !r.ok)
-  assert.equal(outcome.results.length, 12, `${runtime} ran the whole suite`)
+  assert.equal(outcome.results.length, 16, `${runtime} ran the whole suite`)
   assert.deepEqual(failed, [], `${runtime}: ${failed.map((f) => `${f.name}: ${f.detail}`).join('; ')}`)
   assert.equal(outcome.observed.declaredHashStream, DECLARED_HASH_STREAM[runtime], `${runtime}: a stream with its hash declared`)
 }

@@ -5,7 +5,9 @@
 
 /**
  * @param {typeof import('iamfetch')} iamfetch the package, imported by its bare name
- * @param {{ stack: object, cases: object[] }} env stack.endpoints, stack.signing, stack.ids; the signing suite
+ * @param {{ stack: object, cases: object[], v4aCases: object[] }} env stack.endpoints, stack.signing, stack.ids;
+ *   the SigV4 and SigV4a signing suites, each case with its settings in the JS API's option names
+ *   (`options: { header, query }`, from tests/js/support/signing-suite.mjs jsOptions)
  * @returns {Promise<{ results: { name: string, ok: boolean, detail?: string }[], observed: { declaredHashStream?: string } }>}
  *   observed: what differs by engine, for the runner to compare with what it expects of that engine
  */
@@ -34,11 +36,73 @@ const NOT_EXPRESSIBLE_THROUGH_FETCH = new Set([
   'get-slash-pointless-dot-unnormalized', 'get-header-key-duplicate', 'get-header-value-order',
 ])
 
-function checks(iamfetch, { stack, cases }, observed) {
+/**
+ * Signs every vector fetch can express through signRequest, in header and
+ * query mode, with the case's options and `extra(case)`; the canonical request
+ * and string to sign must be the vector's verbatim, and `checkSigned` judges
+ * the rest. Returns how many signings were compared.
+ */
+async function signVectors(signRequest, cases, extra, checkSigned) {
+  let compared = 0
+  for (const c of cases) {
+    if (NOT_EXPRESSIBLE_THROUGH_FETCH.has(c.name)) continue
+    for (const [mode, expected] of [['header', c.header], ['query', c.query]]) {
+      if (!expected) continue
+      const label = `${c.name} (${mode})`
+      const signed = await signRequest({ method: c.method, url: c.url, headers: c.headers, body: c.body || undefined }, { ...c.options[mode], ...extra(c) })
+      const creq = expected.canonicalRequestDateQuirk
+        ? signed.canonicalRequest.replace(/^x-amz-date:.*$/m, expected.canonicalRequestDateQuirk)
+        : signed.canonicalRequest
+      if (expected.canonicalRequest != null) assert(creq === expected.canonicalRequest, `${label}: canonical request`)
+      if (expected.stringToSign != null) assert(signed.stringToSign === expected.stringToSign, `${label}: string to sign`)
+      await checkSigned(signed, expected, c, label)
+      compared++
+    }
+  }
+  return compared
+}
+
+const hexBytes = (hex) => Uint8Array.from(hex.match(/../g), (byte) => parseInt(byte, 16))
+const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/** A SigV4a public key ({ X, Y } in hex, as the v4a suite gives it) as a WebCrypto ECDSA P-256 key. */
+function importPublicKey({ X, Y }) {
+  const jwk = { kty: 'EC', crv: 'P-256', x: base64url(hexBytes(X.padStart(64, '0'))), y: base64url(hexBytes(Y.padStart(64, '0'))), ext: true }
+  return crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify'])
+}
+
+/** A DER ECDSA signature (SEQUENCE { INTEGER r, INTEGER s }, in hex) as WebCrypto's raw r || s, 32 bytes each. */
+function derToRaw(hex) {
+  const der = hexBytes(hex)
+  assert(der[0] === 0x30 && der[1] === der.length - 2, `not a DER sequence: ${hex}`)
+  const raw = new Uint8Array(64)
+  let at = 2
+  for (const offset of [0, 32]) {
+    assert(der[at] === 0x02, `not a DER integer at byte ${at}: ${hex}`)
+    const integer = der.subarray(at + 2, at + 2 + der[at + 1])
+    const excess = Math.max(0, integer.length - 32)
+    assert(integer.subarray(0, excess).every((byte) => byte === 0), `an integer over 32 bytes: ${hex}`)
+    raw.set(integer.subarray(excess), offset + 32 - (integer.length - excess))
+    at += 2 + integer.length
+  }
+  assert(at === der.length, `trailing bytes: ${hex}`)
+  return raw
+}
+
+/** Whether a DER hex signature verifies over `text` with ECDSA P-256 / SHA-256 (WebCrypto, independent of iamfetch). */
+function ecdsaVerifies(key, signatureHex, text) {
+  return crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, derToRaw(signatureHex), new TextEncoder().encode(text))
+}
+
+function checks(iamfetch, { stack, cases, v4aCases }, observed) {
   const { AwsClient, signRequest, sha256Hex, Sha256, init, IamFetchError, oacFetch, fromCognitoIdentityPool, fromAssumeRole, fromWebIdentity, explainFailure } = iamfetch
   const user = stack.ids.iamUsers['test-user']
   const fnUrl = (path) => `${stack.endpoints.functionUrl}${path}`
   const client = (options = {}) => new AwsClient({ ...user, ...stack.signing.functionUrl, ...options })
+  // The Multi-Region Access Point: SigV4a only, for the region set the stack names ('*').
+  const mrapClient = (options = {}) => new AwsClient({ ...user, service: stack.signing.mrap.service, signingAlgorithm: 'sigv4a', regionSet: [stack.signing.mrap.region], retries: 0, ...options })
+  const mrapUrl = (name) => `${stack.endpoints.mrap}/conformance/${crypto.randomUUID()}/${name}`
+  const s3Answer = async (response, label) => `${label}: HTTP ${response.status} ${(await response.clone().text()).slice(0, 400)}`
   const memory = () => {
     const values = new Map()
     return { get: async (k) => values.get(k) ?? null, set: async (k, v) => void values.set(k, v), remove: async (k) => void values.delete(k) }
@@ -59,31 +123,22 @@ function checks(iamfetch, { stack, cases }, observed) {
 
   return {
     'AWS signing vectors through signRequest, header and query mode': async () => {
-      let compared = 0
-      for (const c of cases) {
-        if (NOT_EXPRESSIBLE_THROUGH_FETCH.has(c.name)) continue
-        for (const [mode, expected] of [['header', c.header], ['query', c.query]]) {
-          if (!expected) continue
-          const signed = await signRequest(
-            { method: c.method, url: c.url, headers: c.headers, body: c.body || undefined },
-            {
-              accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken ?? undefined,
-              region: c.region, service: c.service, datetime: c.datetime, signQuery: mode === 'query',
-              expiresIn: mode === 'query' ? c.expiresIn : undefined, singleEncode: c.uriEncoding === 'single',
-              appendSessionToken: c.sessionTokenPlacement === 'appended', allHeaders: c.headerSelection === 'all',
-              contentHashHeader: c.contentHashHeader,
-            },
-          )
-          const creq = expected.canonicalRequestDateQuirk
-            ? signed.canonicalRequest.replace(/^x-amz-date:.*$/m, expected.canonicalRequestDateQuirk)
-            : signed.canonicalRequest
-          if (expected.canonicalRequest != null) assert(creq === expected.canonicalRequest, `${c.name} (${mode}): canonical request`)
-          if (expected.stringToSign != null) assert(signed.stringToSign === expected.stringToSign, `${c.name} (${mode}): string to sign`)
-          if (expected.signature != null) assert(signed.signature === expected.signature, `${c.name} (${mode}): signature`)
-          compared++
-        }
-      }
+      const compared = await signVectors(signRequest, cases, () => ({}), (signed, expected, c, label) => {
+        if (expected.signature != null) assert(signed.signature === expected.signature, `${label}: signature`)
+      })
       assert(cases.length === 40 && compared === 66, `compared ${compared} of 66 expressible signings`)
+    },
+    'AWS SigV4a vectors through signRequest, header and query mode: verbatim, and verified with WebCrypto': async () => {
+      const compared = await signVectors(signRequest, v4aCases, (c) => ({ signingAlgorithm: 'sigv4a', regionSet: [c.region] }), async (signed, expected, c, label) => {
+        assert(expected.canonicalRequest != null && expected.stringToSign != null && expected.signature != null, `${label}: the vector gives all three`)
+        const key = await importPublicKey(c.publicKey)
+        // The vector's own signature first: WebCrypto and the DER conversion agree with AWS's.
+        assert(await ecdsaVerifies(key, expected.signature, expected.stringToSign), `${label}: the vector's signature verifies with its public key`)
+        assert(await ecdsaVerifies(key, signed.signature, expected.stringToSign), `${label}: iamfetch's signature verifies with the vector's public key`)
+        const changed = expected.stringToSign.replace(/.$/, (last) => (last === '0' ? '1' : '0'))
+        assert(!(await ecdsaVerifies(key, signed.signature, changed)), `${label}: iamfetch's signature verifies over a changed string to sign`)
+      })
+      assert(v4aCases.length === 38 && compared === 64, `compared ${compared} of 64 expressible signings`)
     },
     'hashing: sha256Hex and incremental Sha256 agree with NIST': async () => {
       await init()
@@ -153,6 +208,37 @@ function checks(iamfetch, { stack, cases }, observed) {
       const refused = await client({ region: 'eu-west-1' }).fetch(fnUrl('/wrong'))
       const explanation = await explainFailure(refused)
       assert(explanation.cause === 'wrong-scope', explanation.cause)
+    },
+    'SigV4a through the Multi-Region Access Point: PUT then GET, a presigned GET, the object through S3 too': async () => {
+      const url = mrapUrl('signed once.txt')
+      const body = 'signed once, valid in every region'
+      const put = await mrapClient().fetch(url, { method: 'PUT', body })
+      assert(put.status === 200, await s3Answer(put, 'PUT'))
+      const got = await mrapClient().fetch(url)
+      assert(got.status === 200 && (await got.clone().text()) === body, await s3Answer(got, 'GET'))
+      const presigned = await mrapClient().sign(url, { aws: { signQuery: true } })
+      assert(new URL(presigned.url).searchParams.get('X-Amz-Algorithm') === 'AWS4-ECDSA-P256-SHA256', `presigned with ${presigned.url}`)
+      const viaUrl = await fetch(presigned.url)
+      assert(viaUrl.status === 200 && (await viaUrl.clone().text()) === body, await s3Answer(viaUrl, 'presigned GET'))
+      // The access point fronts the first bucket: S3's regional endpoint, also taking SigV4a, serves the same object.
+      const key = new URL(url).pathname
+      const regional = await mrapClient({ regionSet: [stack.ids.region] }).fetch(`${stack.endpoints.s3}/${stack.ids.s3Buckets[0]}${key}`)
+      assert(regional.status === 200 && (await regional.clone().text()) === body, await s3Answer(regional, 'GET through S3'))
+    },
+    'SigV4a: a region set without the serving region is refused as S3 refuses it': async () => {
+      const refused = await mrapClient({ regionSet: ['eu-west-1', 'ap-south-1'] }).fetch(mrapUrl('elsewhere.txt'))
+      const text = await refused.clone().text()
+      assert(refused.status === 400 && text.includes('<Code>AuthorizationHeaderMalformed</Code>') && text.includes(`expecting &apos;${stack.ids.region}&apos;`), await s3Answer(refused, 'region set eu-west-1,ap-south-1'))
+    },
+    'SigV4a: a request changed after signing is refused, and explainFailure explains it': async () => {
+      const url = mrapUrl('signed.txt')
+      const signed = await mrapClient().sign(url)
+      assert(/^AWS4-ECDSA-P256-SHA256 /.test(signed.headers.get('authorization')), `signed with ${signed.headers.get('authorization')}`)
+      const tampered = await fetch(url.replace('signed.txt', 'tampered.txt'), { headers: signed.headers })
+      const text = await tampered.clone().text()
+      assert(tampered.status === 403 && text.includes('<Code>SignatureDoesNotMatch</Code>'), await s3Answer(tampered, 'tampered'))
+      const explanation = await explainFailure(tampered, signed)
+      assert(typeof explanation?.cause === 'string' && typeof explanation.summary === 'string', `explained as ${JSON.stringify(explanation)}`)
     },
     'Cognito guest credentials': async () => {
       const credentials = fromCognitoIdentityPool({ identityPoolId: stack.ids.identityPoolId, endpoint: stack.endpoints.cognitoIdentity, storage: memory() })

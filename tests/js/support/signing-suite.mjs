@@ -1,10 +1,12 @@
 // The AWS signing test suite, as the native Rust test loads it (same parser,
 // same deviations): exported by `cargo run --example export_signing_suite`.
+// 'v4' is the SigV4 suite; 'v4a' the SigV4a one (each case also has
+// signingAlgorithm 'sigv4a' and its publicKey { X, Y } in hex; region is the region set).
 import { execFileSync } from 'node:child_process'
 import { repoRoot } from './paths.mjs'
 
-export function loadSigningSuite() {
-  const json = execFileSync('cargo', ['run', '--quiet', '--example', 'export_signing_suite'], {
+export function loadSigningSuite(which = 'v4') {
+  const json = execFileSync('cargo', ['run', '--quiet', '--example', 'export_signing_suite', which], {
     cwd: repoRoot,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
