@@ -10,8 +10,10 @@ import { inspect } from 'node:util'
 import { startStack, verifySigV4aSignature } from '../../stack/src/index.mjs'
 import { distEntry, repoRoot } from './support/paths.mjs'
 import { jsOptions } from './support/signing-suite.mjs'
+import { originRequestEvent, forwardAsCloudFront } from './support/cloudfront-events.mjs'
 
 const { AwsClient, AwsV4Signer, signRequest, explainFailure, IamFetchError } = await import(distEntry)
+const { createSigningProxy, signCloudFrontOriginRequest } = await import(new URL('../../js/dist/proxy/index.node.js', import.meta.url).href)
 
 const cases = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--example', 'export_signing_suite', 'v4a'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }))
 /** Vectors fetch cannot send as written; the reasons are in signing-suite.test.mjs, which checks them. */
@@ -172,4 +174,20 @@ test('explainFailure names SigV4a refusals: a region set without the region, a m
   const hmac = await new AwsClient({ ...user, service: 's3', region: 'us-east-1' }).fetch(url)
   assert.equal(hmac.status, 400)
   assert.equal((await explainFailure(hmac)).cause, 'needs-sigv4a')
+})
+
+test('the signing proxy and the Lambda@Edge signer sign SigV4a for their upstream, which the stack accepts', async () => {
+  const credentials = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }
+  const proxy = createSigningProxy({ upstream: stack.endpoints.mrap, credentials, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['*'], verify: false })
+  const put = await proxy(new Request('http://proxy.local/edge/from-proxy.txt', { method: 'PUT', body: 'through the proxy' }))
+  assert.equal(put.status, 200, await put.text())
+  const got = await proxy(new Request('http://proxy.local/edge/from-proxy.txt'))
+  assert.equal(await got.text(), 'through the proxy')
+
+  const event = originRequestEvent(stack.endpoints.mrap, { uri: '/edge/from-proxy.txt' })
+  const signed = await signCloudFrontOriginRequest(event, { credentials, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['us-east-1'] })
+  assert.match(signed.headers.authorization[0].value, /^AWS4-ECDSA-P256-SHA256 /)
+  assert.deepEqual(signed.headers['x-amz-region-set'], [{ key: 'X-Amz-Region-Set', value: 'us-east-1' }])
+  const viaEdge = await forwardAsCloudFront(signed)
+  assert.equal(await viaEdge.text(), 'through the proxy')
 })

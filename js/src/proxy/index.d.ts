@@ -73,6 +73,9 @@ export interface SigningProxyOptions {
   /** Needed when the upstream's host does not name them (custom domains, CloudFront, 127.0.0.1). */
   region?: string
   service?: string
+  /** SigV4a for the upstream (selected by itself for Multi-Region Access Point hosts), and its region set. */
+  signingAlgorithm?: 'sigv4' | 'sigv4a'
+  regionSet?: string[]
   /** Required: a Cognito check, your own function, or `false` to let anyone through on purpose. */
   verify: CognitoVerifyOptions | VerifyFunction | false
   /** Bodies without x-amz-content-sha256 are read up to this size (default 6 MiB, Lambda's limit), else 413. */
@@ -179,5 +182,5 @@ export interface CloudFrontRequestEvent {
  */
 export function signCloudFrontOriginRequest(
   event: CloudFrontRequestEvent,
-  options: { credentials: ProxyCredentialsSource; region?: string; service?: string; datetime?: Date | number | string },
+  options: { credentials: ProxyCredentialsSource; region?: string; service?: string; signingAlgorithm?: 'sigv4' | 'sigv4a'; regionSet?: string[]; datetime?: Date | number | string },
 ): Promise<CloudFrontRequest>

@@ -17,12 +17,13 @@ const REPLACED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token',
  */
 const SIGNED = new Set(['content-type', 'content-md5'])
 const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
-const OPTION_KEYS = ['credentials', 'region', 'service', 'datetime']
+const OPTION_KEYS = ['credentials', 'region', 'service', 'signingAlgorithm', 'regionSet', 'datetime']
 const DISPLAY_NAMES = {
   authorization: 'Authorization',
   'x-amz-date': 'X-Amz-Date',
   'x-amz-security-token': 'X-Amz-Security-Token',
   'x-amz-content-sha256': 'X-Amz-Content-Sha256',
+  'x-amz-region-set': 'X-Amz-Region-Set',
   host: 'Host',
 }
 
@@ -31,13 +32,13 @@ const providers = new WeakMap()
 
 /**
  * @param {object} event a CloudFront origin-request event (Records[0].cf.request)
- * @param {{ credentials: object | Function, region?: string, service?: string, datetime?: Date | number | string }} options
+ * @param {{ credentials: object | Function, region?: string, service?: string, signingAlgorithm?: 'sigv4' | 'sigv4a', regionSet?: string[], datetime?: Date | number | string }} options
  * @returns {Promise<object>} the request to return from the handler, signed for the origin
  */
 export async function signCloudFrontOriginRequest(event, options) {
   if (typeof options !== 'object' || options === null) throw invalidOptions('signCloudFrontOriginRequest needs { credentials }')
   rejectUnknownOptions(options, OPTION_KEYS, 'signCloudFrontOriginRequest')
-  const { credentials, region, service, datetime } = options
+  const { credentials, region, service, signingAlgorithm, regionSet, datetime } = options
   if (credentials == null) throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'signCloudFrontOriginRequest needs credentials: an object or a provider such as fromEnv()')
 
   const record = event?.Records?.[0]?.cf
@@ -82,7 +83,7 @@ export async function signCloudFrontOriginRequest(event, options) {
     headers: signedHeaders,
     payload: { payloadHash },
     credentials: await providerFor(credentials)(),
-    options: { service: service ?? origin.service, region: region ?? origin.region, contentHashHeader: 'include', datetime },
+    options: { service: service ?? origin.service, region: region ?? origin.region, signingAlgorithm, regionSet, contentHashHeader: 'include', datetime },
   })
 
   // Returned as signed: CloudFront forwards exactly this uri and query string.

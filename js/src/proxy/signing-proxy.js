@@ -29,7 +29,7 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authe
 const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 const OPTION_KEYS = [
-  'upstream', 'credentials', 'region', 'service', 'verify', 'maxBodyBytes', 'forwardHeaders', 'addHeaders',
+  'upstream', 'credentials', 'region', 'service', 'signingAlgorithm', 'regionSet', 'verify', 'maxBodyBytes', 'forwardHeaders', 'addHeaders',
   'allowedMethods', 'cors', 'timeoutMs', 'bodyTimeoutMs', 'retries', 'fetch', 'onError',
 ]
 const HASH = /^[0-9a-f]{64}$/i
@@ -42,7 +42,7 @@ export function createSigningProxy(options) {
   if (typeof options !== 'object' || options === null) throw invalidOptions('createSigningProxy needs an options object')
   rejectUnknownOptions(options, OPTION_KEYS, 'createSigningProxy')
   const {
-    upstream, credentials, region, service, verify, maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    upstream, credentials, region, service, signingAlgorithm, regionSet, verify, maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     forwardHeaders = DEFAULT_FORWARD_HEADERS, addHeaders, allowedMethods = DEFAULT_METHODS, cors,
     timeoutMs = DEFAULT_TIMEOUT_MS, bodyTimeoutMs = DEFAULT_BODY_TIMEOUT_MS, retries = 2, fetch: fetchImpl, onError = defaultOnError,
   } = options
@@ -76,6 +76,8 @@ export function createSigningProxy(options) {
     },
     region,
     service,
+    signingAlgorithm,
+    regionSet,
     retries,
     maxRetryDelayMs: 2_000,
     fetch: fetchImpl,
