@@ -22,8 +22,11 @@ export function isClockSkew(body) {
   return isSkewMessage(parseErrorBody(body).message ?? String(body ?? ''))
 }
 
+/** API Gateway, Lambda and STS say "Signature expired" or "not yet current"; S3 (RequestTimeTooSkewed) says this. */
+const S3_SKEW = 'difference between the request time and the current time is too large'
+
 function isSkewMessage(message) {
-  return message.includes('Signature expired') || message.includes('Signature not yet current')
+  return message.includes('Signature expired') || message.includes('Signature not yet current') || message.includes(S3_SKEW)
 }
 
 /**

@@ -191,3 +191,17 @@ test('the signing proxy and the Lambda@Edge signer sign SigV4a for their upstrea
   const viaEdge = await forwardAsCloudFront(signed)
   assert.equal(await viaEdge.text(), 'through the proxy')
 })
+
+test("a skewed clock is learned from S3's RequestTimeTooSkewed and the SigV4a request signed again", async (t) => {
+  stack.setClockOffset(20 * 60)
+  t.after(() => stack.setClockOffset(0))
+  const client = new AwsClient({ ...user, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['*'] })
+  const response = await client.fetch(`${stack.endpoints.mrap}/sigv4a/skewed.txt`, { method: 'PUT', body: 'late' })
+  assert.equal(response.status, 200, await response.text())
+  assert.ok(Math.abs(client.clockOffsetMs - 20 * 60_000) < 3000, `offset ${client.clockOffsetMs}`)
+
+  const skewed = await new AwsClient({ ...user, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['*'], retries: 0 }).sign(`${stack.endpoints.mrap}/sigv4a/skewed.txt`)
+  const refused = await fetch(skewed)
+  assert.equal(refused.status, 403)
+  assert.equal((await explainFailure(refused, skewed)).cause, 'clock-skew')
+})
