@@ -1,0 +1,121 @@
+// The SigV4a build (wasm/iamfetch_v4a.js and its iamfetch_v4a_bg.wasm) is
+// loaded only when SigV4a is first asked for: a SigV4 signature never fetches,
+// reads or imports it. Seen from outside the package: in Chromium by the server
+// that serves js/dist, in Node by a child process whose fs calls and module
+// loads under dist/wasm are recorded. (workerd is not covered: its loader
+// imports all three .wasm statically, as workerd requires, and a bundle holds
+// the glue, so nothing there is fetched or read later; only instantiation is
+// deferred, which no request or file access shows.)
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { distEntry, repoRoot } from './support/paths.mjs'
+import { launchChromium } from './support/browsers.mjs'
+
+const V4A_FILES = ['iamfetch_v4a.js', 'iamfetch_v4a_bg.wasm']
+const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
+/** What each signature signs: the same request, SigV4 then SigV4a. */
+const SIGV4 = { url: 'https://examplebucket.s3.us-east-1.amazonaws.com/photo.jpg', ...KEYS, service: 's3', region: 'us-east-1' }
+const SIGV4A = { ...SIGV4, signingAlgorithm: 'sigv4a', regionSet: ['*'] }
+
+const work = mkdtempSync(join(tmpdir(), 'iamfetch-lazy-'))
+after(() => rmSync(work, { recursive: true, force: true }))
+
+/** The file names under dist/wasm among what was requested, read or imported. */
+const wasmFiles = (entries) => entries.filter((entry) => entry.includes('/wasm/')).map((entry) => entry.slice(entry.lastIndexOf('/') + 1))
+
+/** Asserts the core, and not the SigV4a build, after SigV4; the SigV4a build after the first SigV4a signature. */
+function assertLoadedOnFirstUse({ afterSigV4, afterSigV4a }, how) {
+  assert.ok(afterSigV4.includes('iamfetch_bg.wasm'), `the core .wasm is ${how} for SigV4 (the recording works): ${afterSigV4}`)
+  for (const file of V4A_FILES) {
+    assert.ok(!afterSigV4.includes(file), `${file} is not ${how} for SigV4: ${afterSigV4}`)
+    assert.ok(afterSigV4a.includes(file), `${file} is ${how} for the first SigV4a signature: ${afterSigV4a}`)
+  }
+}
+
+test('Chromium: a SigV4 signature requests no SigV4a file; the first SigV4a signature requests the glue and the .wasm', async (t) => {
+  const dist = join(repoRoot, 'js/dist')
+  const requested = []
+  const page = `<!doctype html><meta charset="utf-8">
+<script type="importmap">${JSON.stringify({ imports: { iamfetch: '/index.browser.js' } })}</script>
+<script type="module">import * as iamfetch from 'iamfetch'; window.iamfetch = iamfetch; document.title = 'ready'</script>`
+  const types = { js: 'text/javascript', wasm: 'application/wasm' }
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname
+    requested.push(path)
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page)
+    const body = path.includes('..') ? undefined : await readFile(join(dist, path)).catch(() => undefined)
+    if (!body) return res.writeHead(404).end()
+    res.writeHead(200, { 'content-type': types[path.split('.').pop()] ?? 'application/octet-stream' }).end(body)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => server.close(resolve)))
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const tab = await browser.newPage()
+  await tab.goto(`http://localhost:${server.address().port}/`)
+  await tab.waitForFunction(() => document.title === 'ready')
+
+  const sign = (options) => tab.evaluate((o) => new window.iamfetch.AwsV4Signer(o).authHeader(), options)
+  assert.match(await sign(SIGV4), /^AWS4-HMAC-SHA256 /)
+  const afterSigV4 = wasmFiles(requested)
+  assert.match(await sign(SIGV4A), /^AWS4-ECDSA-P256-SHA256 /)
+  assertLoadedOnFirstUse({ afterSigV4, afterSigV4a: wasmFiles(requested) }, 'requested')
+})
+
+// Run with --import: records, in the file IAMFETCH_LOG, each fs call on a path
+// under dist/wasm (the .wasm files) and each module loaded from there (the glue).
+const RECORDER = `
+import fs from 'node:fs'
+import { register, syncBuiltinESMExports } from 'node:module'
+const record = (path) => { if (String(path).includes('/dist/wasm/')) fs.appendFileSync(process.env.IAMFETCH_LOG, 'read ' + path + '\\n') }
+for (const [api, names] of [[fs, ['readFile', 'readFileSync', 'open', 'openSync', 'createReadStream']], [fs.promises, ['readFile', 'open']]]) {
+  for (const name of names) {
+    const original = api[name]
+    api[name] = function (path, ...rest) { record(path); return original.call(this, path, ...rest) }
+  }
+}
+syncBuiltinESMExports()
+register('./hooks.mjs', import.meta.url)
+`
+const HOOKS = `
+import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  if (url.includes('/dist/wasm/')) appendFileSync(process.env.IAMFETCH_LOG, 'import ' + url + '\\n')
+  return next(url, context)
+}
+`
+const SIGNER = `
+import { appendFileSync } from 'node:fs'
+const { AwsV4Signer } = await import(process.argv[2])
+for (const options of JSON.parse(process.argv[3])) {
+  const header = await new AwsV4Signer(options).authHeader()
+  appendFileSync(process.env.IAMFETCH_LOG, 'signed ' + header.split(' ')[0] + '\\n')
+}
+`
+
+test('Node: a SigV4 signature reads and imports no SigV4a file; the first SigV4a signature reads the .wasm and imports the glue', async () => {
+  for (const [name, text] of [['recorder.mjs', RECORDER], ['hooks.mjs', HOOKS], ['signer.mjs', SIGNER]]) writeFileSync(join(work, name), text)
+  const log = join(work, 'log')
+  writeFileSync(log, '')
+  await promisify(execFile)('node', ['--import', join(work, 'recorder.mjs'), join(work, 'signer.mjs'), distEntry, JSON.stringify([SIGV4, SIGV4A])], {
+    env: { ...process.env, IAMFETCH_LOG: log },
+    timeout: 60_000,
+  })
+  const lines = readFileSync(log, 'utf8').trim().split('\n')
+  const sigv4 = lines.indexOf('signed AWS4-HMAC-SHA256')
+  const sigv4a = lines.indexOf('signed AWS4-ECDSA-P256-SHA256')
+  assert.ok(sigv4 !== -1 && sigv4a > sigv4, `both signatures were made, SigV4 first: ${lines}`)
+  assert.ok(lines.some((line) => line.startsWith('import ') && line.endsWith('/iamfetch.js')), `the core glue's import is recorded (the hooks work): ${lines}`)
+  const afterSigV4 = wasmFiles(lines.slice(0, sigv4))
+  assertLoadedOnFirstUse({ afterSigV4, afterSigV4a: wasmFiles(lines.slice(0, sigv4a)) }, 'read or imported')
+  // Read is read, and imported is imported: not one standing in for the other.
+  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('read ') && line.endsWith('/iamfetch_v4a_bg.wasm')), `the SigV4a .wasm is read: ${lines}`)
+  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('import ') && line.endsWith('/iamfetch_v4a.js')), `the SigV4a glue is imported: ${lines}`)
+})
