@@ -85,6 +85,10 @@ export function diagnose(answer, sent) {
     evidence.push(`signed for service '${service}' in region '${region}'`)
     return found('wrong-scope', WRONG_SCOPE, evidence)
   }
+  if (message.includes(`Unsupported AWS 'algorithm': '${SIGV4A}'`)) {
+    evidence.push('signed with SigV4a')
+    return found('sigv4a-unsupported', "This endpoint does not take SigV4a: sign it with SigV4 (signingAlgorithm: 'sigv4', and its region).", evidence)
+  }
   if (message.includes(`Please use ${SIGV4A}`)) {
     return found('needs-sigv4a', "This endpoint takes only SigV4a: sign with signingAlgorithm: 'sigv4a' (Multi-Region Access Point hosts select it by themselves).", evidence)
   }

@@ -80,7 +80,7 @@ export interface FailureExplanation {
     | 'clock-skew' | 'expired-credentials' | 'invalid-credentials' | 'wrong-scope' | 'missing-body-hash'
     | 'signature-mismatch' | 'access-denied' | 'missing-authentication' | 'throttled' | 'service-error'
     | 'error-type-hidden' | 'cors-or-network' | 'aborted' | 'unknown'
-    | 'wrong-region-set' | 'needs-sigv4a'
+    | 'wrong-region-set' | 'needs-sigv4a' | 'sigv4a-unsupported'
   summary: string
   evidence: string[]
   clockOffsetMs?: number

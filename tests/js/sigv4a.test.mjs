@@ -174,6 +174,11 @@ test('explainFailure names SigV4a refusals: a region set without the region, a m
   const hmac = await new AwsClient({ ...user, service: 's3', region: 'us-east-1' }).fetch(url)
   assert.equal(hmac.status, 400)
   assert.equal((await explainFailure(hmac)).cause, 'needs-sigv4a')
+
+  // A service that takes only SigV4 (the stack's function URL answers as API Gateway and Lambda do for an unknown algorithm).
+  const onlySigV4 = await new AwsClient({ ...user, ...stack.signing.functionUrl, signingAlgorithm: 'sigv4a' }).fetch(`${stack.endpoints.functionUrl}/x`)
+  assert.ok(onlySigV4.status >= 400 && onlySigV4.status < 500)
+  assert.equal((await explainFailure(onlySigV4)).cause, 'sigv4a-unsupported')
 })
 
 test('the signing proxy and the Lambda@Edge signer sign SigV4a for their upstream, which the stack accepts', async () => {
