@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, execFileSync, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtempSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './support/paths.mjs'
@@ -126,25 +126,40 @@ const VITE_PAGE = `<!doctype html>
 <script type="module" src="/main.js"></script>
 `
 const VITE_MAIN = `
-import { AwsClient, signRequest } from 'iamfetch'
+import { AwsClient, AwsV4Signer, signRequest } from 'iamfetch'
 window.run = async ({ url, credentials, signing }) => {
   const client = new AwsClient({ ...credentials, ...signing })
   const response = await client.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"vite"}' })
   const event = await response.json()
   // The signature inspector's path: the diagnostics build, a chunk of its own.
   const inspected = await signRequest({ url, method: 'GET' }, { ...credentials, ...signing })
-  return { status: response.status, body: event.body, canonicalMethod: inspected.canonicalRequest.split('\\n')[0] }
+  // SigV4a: the SigV4a build, another chunk of its own.
+  const sigv4a = await new AwsV4Signer({ url, ...credentials, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).authHeader()
+  return { status: response.status, body: event.body, canonicalMethod: inspected.canonicalRequest.split('\\n')[0], sigv4a: sigv4a.split(' ')[0] }
 }
 document.title = 'ready'
 `
 
-test('a Vite production build of a consumer app emits both .wasm files and signs a request the stack accepts, in Chromium', async (t) => {
+test('a Vite production build of a consumer app emits the three .wasm files, keeps the SigV4a glue out of the entry chunk, and signs a request the stack accepts, in Chromium', async (t) => {
   writeFileSync(join(project, 'index.html'), VITE_PAGE)
   writeFileSync(join(project, 'main.js'), VITE_MAIN)
   const vite = join(repoRoot, 'node_modules/.bin/vite')
   execFileSync(vite, ['build', '--logLevel', 'error'], { cwd: project })
   const assets = readdirSync(join(project, 'dist/assets'))
-  assert.equal(assets.filter((name) => name.endsWith('.wasm')).length, 2, `the default and diagnostics .wasm are emitted: ${assets}`)
+  const wasm = assets.filter((name) => name.endsWith('.wasm'))
+  for (const build of ['iamfetch_bg', 'iamfetch_v4a_bg', 'iamfetch_diag_bg']) {
+    assert.equal(wasm.filter((name) => name.startsWith(`${build}-`)).length, 1, `${build}.wasm is emitted as an asset: ${assets}`)
+  }
+  assert.equal(wasm.length, 3, `the default, SigV4a and diagnostics .wasm, nothing else: ${assets}`)
+  // The entry chunk is the one the page loads; the SigV4a glue is the one naming its .wasm's import module.
+  const entry = /src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(project, 'dist/index.html'), 'utf8'))[1]
+  const chunk = (name) => readFileSync(join(project, 'dist/assets', name), 'utf8')
+  const v4aGlue = assets.filter((name) => name.endsWith('.js') && chunk(name).includes('iamfetch_v4a_bg.js'))
+  assert.equal(v4aGlue.length, 1, `one chunk holds the SigV4a glue: ${v4aGlue}`)
+  assert.notEqual(v4aGlue[0], entry, 'the SigV4a glue is not in the entry chunk')
+  const v4aWasm = wasm.find((name) => name.startsWith('iamfetch_v4a_bg-'))
+  assert.ok(chunk(entry).includes(v4aWasm), 'the entry chunk refers to the SigV4a .wasm by its URL')
+  assert.ok(!/data:application\/(wasm|octet-stream)/.test(chunk(entry)), 'no .wasm is inlined into the entry chunk')
 
   const port = await freePort()
   const preview = spawn(vite, ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: project, stdio: 'ignore' })
@@ -161,7 +176,7 @@ test('a Vite production build of a consumer app emits both .wasm files and signs
     credentials: stack.ids.iamUsers['test-user'],
     signing: stack.signing.functionUrl,
   })
-  assert.deepEqual(result, { status: 200, body: '{"from":"vite"}', canonicalMethod: 'GET' })
+  assert.deepEqual(result, { status: 200, body: '{"from":"vite"}', canonicalMethod: 'GET', sigv4a: 'AWS4-ECDSA-P256-SHA256' })
 })
 
 async function waitForServer(origin) {
