@@ -75,7 +75,7 @@ export function normalizeConfig(raw) {
     distribution,
     restApi: raw.restApi && { cors, invokers: [], ...raw.restApi },
     httpApi: raw.httpApi && { cors, invokers: [], ...raw.httpApi },
-    s3: raw.s3 && { buckets: [], invokers: [], ...raw.s3 },
+    s3: raw.s3 && { cors, buckets: [], invokers: [], ...raw.s3 },
     containerCredentials: raw.containerCredentials && { authorizationTokens: [], ...raw.containerCredentials },
     instanceMetadata: raw.instanceMetadata && { ...raw.instanceMetadata },
   };

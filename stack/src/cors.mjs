@@ -80,3 +80,16 @@ export function answerPreflight(ctx, cors) {
   if (cors.MaxAge) headers['access-control-max-age'] = String(cors.MaxAge);
   ctx.send(200, headers);
 }
+
+/**
+ * The endpoint answering CORS per `cors` (null: none, as without it): unsigned
+ * preflights, and CORS headers on every other answer, faults included. Its
+ * handler adds its own response headers to ctx.responseHeaders.
+ */
+export function withCors(endpoint, cors) {
+  return {
+    ...endpoint,
+    prepare: (ctx) => { ctx.responseHeaders = corsResponseHeaders(cors, ctx.headers); },
+    handle: (ctx) => (isPreflight(ctx) ? answerPreflight(ctx, cors) : endpoint.handle(ctx)),
+  };
+}

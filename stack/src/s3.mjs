@@ -12,6 +12,7 @@
 // the objects are the bucket's. It takes SigV4a only, with the config region
 // as the one that serves it.
 import { createHash } from 'node:crypto';
+import { withCors } from './cors.mjs';
 import { resourcePolicyAllows } from './lambda-url.mjs';
 import { sha256Hex, xmlEscape } from './http-util.mjs';
 import { decodeS3Path, verifySigV4, SigV4Error, SIGV4_ALGORITHM } from './sigv4-verify.mjs';
@@ -94,7 +95,7 @@ function bucketAndKey(path) {
  */
 export function s3Endpoints(s3, config, store) {
   const buckets = new Map(s3.buckets.map((name) => [name, new Map()]));
-  const shared = { policy: s3.invokers.map((principal) => ({ principal })), buckets, config, store };
+  const shared = { policy: s3.invokers.map((principal) => ({ principal })), cors: s3.cors, buckets, config, store };
   const regional = objectEndpoint({
     ...shared,
     name: 's3',
@@ -114,7 +115,7 @@ export function s3Endpoints(s3, config, store) {
   return [regional, multiRegion];
 }
 
-function objectEndpoint({ name, signing, algorithms, locate, policy, buckets, config, store }) {
+function objectEndpoint({ name, signing, algorithms, locate, policy, cors, buckets, config, store }) {
   async function handle(ctx) {
     const decoded = decodeS3Path(ctx.rawPath);
     if (!decoded) return sendError(ctx, 400, 'InvalidURI', "Couldn't parse the specified URI.", { URI: ctx.rawPath });
@@ -142,7 +143,7 @@ function objectEndpoint({ name, signing, algorithms, locate, policy, buckets, co
     const objects = buckets.get(bucketName);
     if (!objects) return sendError(ctx, 404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucketName });
     if (!key) return sendError(ctx, 405, 'MethodNotAllowed', 'This stack serves single objects only.');
-    ctx.responseHeaders = { 'x-iamfetch-s3-key': encodeURIComponent(key) };
+    ctx.responseHeaders = { ...ctx.responseHeaders, 'x-iamfetch-s3-key': encodeURIComponent(key) };
 
     const object = objects.get(key);
     switch (ctx.method) {
@@ -163,5 +164,5 @@ function objectEndpoint({ name, signing, algorithms, locate, policy, buckets, co
     }
   }
 
-  return { name, signing, handle, renderFault, requestIdHeader: 'x-amz-request-id' };
+  return withCors({ name, signing, handle, renderFault, requestIdHeader: 'x-amz-request-id' }, cors);
 }
