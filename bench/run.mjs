@@ -3,7 +3,7 @@
 // WebKit and workerd in one go, and prints the targets and one table, which it
 // also writes to BENCHMARKS.md.
 //
-//   node bench/run.mjs [--quick] [--only size,native,sign,hash,blob,start,proxy]
+//   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy]
 //                      [--runtimes node,chromium,firefox,webkit,workerd]
 //   node bench/run.mjs --report-only    # re-render from bench/.out/results.json
 //
@@ -20,7 +20,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as esbuild from 'esbuild'
-import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, signingCases } from './src/common.mjs'
+import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, POST_1K, SIGNING_TIME_MS, SIGV4A, SIGV4A_ALGORITHM, SIGV4A_IMPLS, credentialsOf, signingCases } from './src/common.mjs'
 // The tests launch the three browser engines the same way.
 import { freePort, launchChromium as startChromium, launchFirefox as startFirefox, launchWebKit as startWebKit, waitForPort } from '../tests/js/support/browsers.mjs'
 
@@ -45,7 +45,7 @@ const coldReps = flags.quick ? 1 : 3
 const startRuns = flags.quick ? 5 : 20
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`)
 const results = {
-  sign: {}, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, size: null, twiggy: null, native: null,
+  sign: {}, sigv4a: { sign: {}, cold: {} }, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, size: null, twiggy: null, native: null,
   versions: {}, clocks: {}, notes: [],
 }
 
@@ -53,8 +53,13 @@ const results = {
 const WASM_DIR = join(root, 'js/dist/wasm')
 /** The wasm every signature needs. */
 const WASM = join(WASM_DIR, 'iamfetch_bg.wasm')
-/** The diagnostics build, loaded only by canonicalString(), stringToSign(), signRequest() and explainFailure(). */
-const DIAG_WASM = join(WASM_DIR, 'iamfetch_diag_bg.wasm')
+/** The lazily loaded builds' .wasm, and what loads each. */
+const LAZY_BUILDS = {
+  'iamfetch_v4a_bg.wasm': { probe: 'sigv4a', loadedBy: 'the first SigV4a signature' },
+  'iamfetch_diag_bg.wasm': { probe: 'diag', loadedBy: 'canonicalString(), stringToSign(), signRequest(), explainFailure()' },
+}
+/** A build's wasm-bindgen glue, next to its .wasm. */
+const glueOf = (wasmFile) => wasmFile.replace(/_bg\.wasm$/, '.js')
 /** Every .wasm the package ships, whichever path loads it. */
 const wasmFiles = () => readdirSync(WASM_DIR).filter((f) => f.endsWith('.wasm')).sort()
 const wasmModules = () => wasmFiles().map((f) => [`wasm/${f}`, 'wasm', `wasm/${f}`])
@@ -338,6 +343,90 @@ async function measureSigning() {
   }
 }
 
+/**
+ * SigV4a: signing latency of the 1 KB POST, iamfetch against @smithy/signature-v4a,
+ * in every runtime (each signer's headers then checked by the local stack's
+ * verifier); and the first SigV4a signature where iamfetch already signs SigV4,
+ * in fresh Node processes, Chromium pages and workerd processes.
+ */
+async function measureSigV4a() {
+  const sign = results.sigv4a.sign
+  if (wantRt('node')) {
+    log('SigV4a signing latency: Node')
+    sign.node = await node(['src/node.mjs', 'sigv4a'], { env: { BENCH_BUDGET_MS: budgetMs } })
+  }
+  await inBrowsers('SigV4a signing latency', 'sigv4a', [budgetMs], (name, r) => { sign[name] = r })
+  if (wantRt('workerd')) {
+    log('SigV4a signing latency: workerd')
+    await withBenchWorker(async (get) => {
+      results.clocks.workerd ??= await get('/clock')
+      sign.workerd = await get(`/sigv4a?budget=${budgetMs}`)
+    })
+  }
+  for (const r of Object.values(sign)) {
+    r.verified = await verifySigV4a(r.signed)
+    delete r.signed
+  }
+
+  const cold = results.sigv4a.cold
+  const record = (key, r) => (cold[key] ??= []).push(r)
+  if (wantRt('node')) {
+    log(`first SigV4a signature: Node (${startRuns} fresh processes per library, interleaved)`)
+    for (let i = 0; i < startRuns; i++) for (const lib of ['iamfetch', 'smithy']) record(`node:${lib}`, await node(['src/cold-node.mjs', lib, 'sigv4a']))
+  }
+  if (wantRt('chromium')) {
+    log(`first SigV4a signature: Chromium (${startRuns} fresh contexts)`)
+    await withBrowser('chromium', async ({ open }) => {
+      for (let i = 0; i < startRuns; i++) {
+        const p = await open()
+        record('chromium:iamfetch', await p.call('sigv4aCold'))
+        await p.close()
+      }
+    })
+  }
+  if (wantRt('workerd')) {
+    // The first request loads iamfetch and signs SigV4; a no-op request then
+    // gives the warm worker's round trip, which the SigV4a request's is compared with.
+    log(`first SigV4a signature: workerd (${startRuns} fresh processes)`)
+    for (let i = 0; i < startRuns; i++) {
+      await withColdWorker(async (get) => {
+        await get('/?lib=iamfetch')
+        const noop = await get('/')
+        const first = await get('/?lib=iamfetch&alg=sigv4a')
+        const { ms: inside, signed } = JSON.parse(first.body)
+        record('workerd:iamfetch', { ms: first.rtt - noop.rtt, inside, signed })
+      })
+    }
+  }
+}
+
+/**
+ * Each SigV4a signer's headers checked, outside any timing, by the local stack's
+ * verifier (stack/src/sigv4-verify.mjs): it rebuilds the canonical request from
+ * the request as sent, hashes the body itself, and checks the ECDSA signature
+ * with node:crypto against the key it derives from the secret on its own.
+ * @returns {{ [impl]: true | string }} true, or why it refused
+ */
+async function verifySigV4a(signed) {
+  ensureStack()
+  const { verifySigV4 } = await import('../stack/src/sigv4-verify.mjs')
+  const c = POST_1K()
+  const credentials = credentialsOf(c)
+  const store = { lookup: (id) => (id === credentials.accessKeyId ? { ...credentials, principal: 'bench' } : undefined) }
+  const u = new URL(c.url)
+  const verified = {}
+  for (const [impl, headers] of Object.entries(signed)) {
+    const ctx = { method: c.method, rawPath: u.pathname, query: {}, headers: { host: u.host, ...headers }, body: Buffer.from(c.body), now: () => SIGNING_TIME_MS }
+    try {
+      await verifySigV4(ctx, { service: SIGV4A.service, region: 'us-east-1', store, algorithms: [SIGV4A_ALGORITHM] })
+      verified[impl] = true
+    } catch (error) {
+      verified[impl] = `${error.reason ?? 'error'}: ${error.message}`.slice(0, 200)
+    }
+  }
+  return verified
+}
+
 async function measureHashWarm() {
   if (wantRt('node')) {
     log('hashing, warm: Node')
@@ -442,35 +531,46 @@ async function measureColdStart() {
     }
   }
   if (wantRt('workerd')) log(`cold start: workerd (${startRuns} fresh processes per variant, interleaved)`)
-  const dir = join(out, 'workerd')
   for (let i = 0; i < (wantRt('workerd') ? startRuns : 0); i++) {
     for (const lib of ['noop', 'iamfetch', 'aws4fetch']) {
-      const port = await freePort()
-      const config = workerdConfig([{
-        name: 'cold', port,
-        modules: [['cold-worker.js', 'esModule', 'cold-worker.js'], ['lib-iamfetch.js', 'esModule', 'lib-iamfetch.js'],
-          ['lib-aws4fetch.js', 'esModule', 'lib-aws4fetch.js'], ...wasmModules()],
-      }], dir)
-      const wd = await startWorkerd(config, [port])
-      try {
-        const t0 = performance.now()
-        const res = await fetch(`http://127.0.0.1:${port}/${lib === 'noop' ? '' : `?lib=${lib}`}`)
-        const body = await res.text()
-        const rtt = performance.now() - t0
-        const inside = lib === 'noop' ? null : JSON.parse(body).ms
-        ;(results.start[`workerd:${lib}`] ??= []).push({ rtt, inside })
-      } finally {
-        await wd.stop()
-      }
+      await withColdWorker(async (get) => {
+        const { rtt, body } = await get(lib === 'noop' ? '/' : `/?lib=${lib}`)
+        ;(results.start[`workerd:${lib}`] ??= []).push({ rtt, inside: lib === 'noop' ? null : JSON.parse(body).ms })
+      })
     }
   }
 }
 
-async function measureProxy() {
-  if (!existsSync(join(root, 'stack/node_modules'))) {
-    log('installing the local stack (npm ci --prefix stack)')
-    execFileSync('npm', ['ci', '--prefix', join(root, 'stack'), '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' })
+/** A fresh workerd process running cold-worker.js: `fn(get)`, where get(path) gives { rtt, body } of one request. */
+async function withColdWorker(fn) {
+  const port = await freePort()
+  const config = workerdConfig([{
+    name: 'cold', port,
+    modules: [['cold-worker.js', 'esModule', 'cold-worker.js'], ['lib-iamfetch.js', 'esModule', 'lib-iamfetch.js'],
+      ['lib-aws4fetch.js', 'esModule', 'lib-aws4fetch.js'], ...wasmModules()],
+  }], join(out, 'workerd'))
+  const wd = await startWorkerd(config, [port])
+  try {
+    return await fn(async (path) => {
+      const t0 = performance.now()
+      const res = await fetch(`http://127.0.0.1:${port}${path}`)
+      const body = await res.text()
+      return { rtt: performance.now() - t0, body }
+    })
+  } finally {
+    await wd.stop()
   }
+}
+
+/** The local stack's packages, which the proxy measurement and the SigV4a verifier need. */
+function ensureStack() {
+  if (existsSync(join(root, 'stack/node_modules'))) return
+  log('installing the local stack (npm ci --prefix stack)')
+  execFileSync('npm', ['ci', '--prefix', join(root, 'stack'), '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' })
+}
+
+async function measureProxy() {
+  ensureStack()
   log('edge proxy: local stack + workerd')
   const stack = spawn(process.execPath, [join(bench, 'src/stack-child.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
   const info = await new Promise((r, j) => { stack.once('message', r); stack.once('exit', (c) => j(new Error(`stack exited ${c}`))) })
@@ -548,6 +648,7 @@ const SIZE_ENTRIES = [
   { key: 'a4f-signer', label: 'aws4fetch: AwsV4Signer', code: "export { AwsV4Signer } from 'aws4fetch'", check: 'signer' },
   { key: 'a4f-client', label: 'aws4fetch: AwsClient (it has no credential provider)', code: "export { AwsClient } from 'aws4fetch'", check: 'client' },
   { key: 'sdk-signer', label: 'AWS SDK v3: SignatureV4 + sha256-js', code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk' },
+  { key: 'sdk-v4a', label: 'AWS SDK v3: SignatureV4a + sha256-js (SigV4a)', code: "export { SignatureV4a } from '@smithy/signature-v4a'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk-v4a' },
   {
     key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
     code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
@@ -574,8 +675,9 @@ async function fakeCognitoIdentity(route) {
 }
 
 // Runs in the page: imports one measured bundle and signs with it as an app
-// would (the client: a 1 KB JSON POST with a session token). `diag` then asks
-// the signer for its canonical request, which only the diagnostics build knows.
+// would (the client: a 1 KB JSON POST with a session token). `sigv4a` then signs
+// with SigV4a, which the SigV4a build signs; `diag` asks the signer for its
+// canonical request, which only the diagnostics build knows.
 async function checkBundle([key, check, step]) {
   try {
     const m = await import(`./${key}.js`)
@@ -592,6 +694,10 @@ async function checkBundle([key, check, step]) {
         { credentials, signingRegion: 'us-east-1', signingService: 'lambda' })
       return /Signature=[0-9a-f]{64}$/.test(signed.headers.authorization) || 'no authorization'
     }
+    if (step === 'sigv4a') {
+      const signed = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 's3', region: 'us-east-1', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).sign()
+      return signed.headers.get('authorization').startsWith('AWS4-ECDSA-P256-SHA256 ') || 'no SigV4a authorization'
+    }
     if (step === 'diag') {
       const text = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).canonicalString()
       return (typeof text === 'string' && text.startsWith('POST\n')) || `canonicalString() gave ${String(text).slice(0, 40)}`
@@ -602,9 +708,12 @@ async function checkBundle([key, check, step]) {
       const signed = await new m.AwsClient({ ...creds, service: 'lambda', region: 'us-east-1' }).sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       return signed.headers.has('authorization') || 'no authorization'
     }
-    const signed = await new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
-      .sign({ method: 'POST', protocol: 'https:', hostname: host, path: '/x', query: {}, headers: { host, 'content-type': 'application/json' }, body })
-    return 'authorization' in signed.headers || 'no authorization'
+    // The SDK: SignatureV4, or SignatureV4a for every region.
+    const v4a = check === 'sdk-v4a'
+    const signer = v4a ? new m.SignatureV4a({ credentials: creds, service: 's3', region: '*', sha256: m.Sha256 })
+      : new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
+    const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname: host, path: '/x', query: {}, headers: { host, 'content-type': 'application/json' }, body })
+    return (signed.headers.authorization ?? '').startsWith(v4a ? 'AWS4-ECDSA-P256-SHA256 ' : 'AWS4-HMAC-SHA256 ') || 'no authorization'
   } catch (error) {
     return String(error?.message ?? error).slice(0, 120)
   }
@@ -617,7 +726,12 @@ async function measureSizes() {
   for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(dir, 'wasm', f))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>sizes</title>\n')
   const wasmGzip = Object.fromEntries(wasmFiles().map((f) => [f, gzipLength(readFileSync(join(WASM_DIR, f)))]))
-  results.size = { bundles: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])) }
+  results.size = { bundles: {}, probes: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])) }
+  // The glue of each lazily loaded build, as shipped (a bundler inlines it, or splits it out as a chunk).
+  results.size.glue = Object.fromEntries(wasmFiles().filter((f) => f !== basename(WASM)).map((f) => {
+    const glue = readFileSync(join(WASM_DIR, glueOf(f)))
+    return [f, { raw: glue.length, gzip: gzipLength(glue) }]
+  }))
   for (const e of SIZE_ENTRIES) {
     // What a user's bundler makes of it: no plugins, no splitting (a dynamic
     // import() of the diagnostics glue is inlined, and counts as JS).
@@ -643,10 +757,11 @@ async function measureSizes() {
       if (s.check === 'amplify') await p.page.route(/^https:\/\/cognito-identity\.us-east-1\.amazonaws\.com\//, fakeCognitoIdentity)
       s.works = await p.page.evaluate(checkBundle, [key, s.check, 'sign'])
       s.wasmLoaded = [...new Set(fetched)]
-      if (key === 'iam-signer' && existsSync(DIAG_WASM)) {
+      // Then what the lazily loaded builds' first callers fetch.
+      for (const step of key === 'iam-signer' ? ['sigv4a', 'diag'] : []) {
         const before = new Set(fetched)
-        const works = await p.page.evaluate(checkBundle, [key, s.check, 'diag'])
-        results.size.diagProbe = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)) }
+        const works = await p.page.evaluate(checkBundle, [key, s.check, step])
+        results.size.probes[step] = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)) }
       }
       await p.close()
       // A broken bundle loads nothing: count the default wasm rather than none.
@@ -849,6 +964,9 @@ function verdict(value, target, higherIsBetter) {
 }
 
 const signMedian = (rt, impl, c = 'post1k') => results.sign[rt]?.[c]?.timings?.[impl]?.median
+const sigv4aMedian = (rt, impl) => results.sigv4a?.sign[rt]?.timings?.[impl]?.median
+/** Median ms of the first SigV4a signatures, in fresh processes or pages. */
+const sigv4aColdMedian = (key) => { const runs = results.sigv4a?.cold[key]; return runs ? median(runs.map((r) => r.ms)) : NaN }
 const startMedian = (key) => { const runs = results.start[key]; return runs ? median(runs.map((r) => r.ms)) : NaN }
 /** Warm MB/s of one hasher on one size in one runtime. */
 const warmMbps = (rt, size, impl) => {
@@ -874,9 +992,9 @@ function targetRows() {
     rows.push(['Size: AwsClient + fromCognitoIdentityPool ≤ 56 KiB', 'esbuild --bundle --minify (esm, browser), gzip -9: JS + every .wasm the default path loads', 'not measured', 'not measured'])
     rows.push(['Size: smaller than the AWS SDK v3 equivalent', 'iamfetch ÷ SignatureV4 + sha256-js + Cognito provider + client', 'not measured', 'not measured'])
   }
-  const speed = (label, rt, competitor, iam, target) => {
-    const a = signMedian(rt, competitor)
-    const b = signMedian(rt, iam)
+  const speed = (label, rt, competitor, iam, target, medianOf = signMedian) => {
+    const a = medianOf(rt, competitor)
+    const b = medianOf(rt, iam)
     const r = a / b
     rows.push([label, `${competitor} ÷ ${iam}, µs median`, Number.isFinite(r) ? `${fmtUs(a)} ÷ ${fmtUs(b)} = ${ratio(r)}` : 'not measured', verdict(r, target, true)])
   }
@@ -884,6 +1002,9 @@ function targetRows() {
   speed('Node signing: ≥ 5× faster than aws4fetch (shared signing-key cache)', 'node', 'aws4fetch AwsV4Signer', 'iamfetch AwsV4Signer', 5)
   for (const [rt, target] of [['chromium', 1.3], ['firefox', 5], ['webkit', 5]]) {
     speed(`${RUNTIME_NAMES[rt]} AwsClient.sign(): ≥ ${target}× faster than aws4fetch's`, rt, 'aws4fetch AwsClient.sign', 'iamfetch AwsClient.sign', target)
+  }
+  for (const rt of ['node', 'chromium', 'workerd']) {
+    speed(`${RUNTIME_NAMES[rt]} SigV4a signing: ≥ 10× faster than @smithy/signature-v4a + @aws-crypto/sha256-js`, rt, SIGV4A_IMPLS[1], SIGV4A_IMPLS[0], 10, sigv4aMedian)
   }
   const iamStart = startMedian('node:iamfetch')
   const a4fStart = startMedian('node:aws4fetch')
@@ -902,16 +1023,33 @@ function targetRows() {
   return rows
 }
 
+/** What one lazy build's first caller fetched in Chromium (measureSizes' probes). */
+const probeText = (step) => {
+  const probe = results.size?.probes?.[step]
+  if (!probe) return 'not probed'
+  return probe.works === true ? probe.loaded.join(', ') || 'nothing fetched' : `failed: ${probe.works}`
+}
+/** A lazily loaded build's .wasm and glue together, raw and gzip -9 (each file apart). */
+const lazyBuildSize = (wasmFile) => {
+  const w = results.size?.wasm?.[wasmFile]
+  const g = results.size?.glue?.[wasmFile]
+  return w && g ? { raw: w.raw + g.raw, gzip: w.gzip + g.gzip, wasm: w, glue: g } : undefined
+}
+
 /** Ratios with no target: what the targets leave out. [measure, compared, value]. */
 function infoRows() {
   const rows = []
   const diag = results.size?.wasm?.['iamfetch_diag_bg.wasm']
   if (diag) {
-    const probe = results.size.diagProbe
     const def = results.size.bundles['iam-cognito']?.wasmLoaded ?? []
-    const seen = probe ? `; loaded by canonicalString(): ${probe.works === true ? probe.loaded.join(', ') || 'nothing fetched' : `failed: ${probe.works}`}` : ''
     rows.push(['Diagnostics wasm, loaded lazily (canonicalString, stringToSign, signRequest, explainFailure)', 'iamfetch_diag_bg.wasm, gzip -9 (not in the size target)',
-      `${kib(diag.gzip)} (${diag.raw} bytes raw)${seen}; AwsClient.sign() fetched: ${def.join(', ') || 'nothing'}`])
+      `${kib(diag.gzip)} (${diag.raw} bytes raw); loaded by canonicalString(): ${probeText('diag')}; AwsClient.sign() fetched: ${def.join(', ') || 'nothing'}`])
+  }
+  const v4a = lazyBuildSize('iamfetch_v4a_bg.wasm')
+  const sdkV4a = results.size?.bundles?.['sdk-v4a']
+  if (v4a && sdkV4a) {
+    rows.push(['SigV4a code, fetched the first time SigV4a signs', 'iamfetch_v4a_bg.wasm + iamfetch_v4a.js glue ÷ SignatureV4a + sha256-js bundle, gzip -9',
+      `${kib(v4a.gzip)} ÷ ${kib(sdkV4a.total)} = ${ratio(v4a.gzip / sdkV4a.total)} (the SDK's is ${kib(sdkV4a.total - (results.size.bundles['sdk-signer']?.total ?? NaN))} more than SignatureV4 + sha256-js); the first SigV4a signature fetched: ${probeText('sigv4a')}`])
   }
   const native = results.native?.post1k?.['aws-sigv4']?.median
   if (native) {
@@ -922,6 +1060,13 @@ function infoRows() {
   rows.push(['Signer alone, every runtime', 'aws4fetch AwsV4Signer ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'aws4fetch AwsV4Signer') / signMedian(rt, 'iamfetch AwsV4Signer'))])
   rows.push(['Client, every runtime', 'aws4fetch AwsClient.sign ÷ iamfetch AwsClient.sign', per((rt) => signMedian(rt, 'aws4fetch AwsClient.sign') / signMedian(rt, 'iamfetch AwsClient.sign'))])
   rows.push(['Against the SDK, every runtime', 'smithy SignatureV4 + sha256-js ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'smithy SignatureV4 + sha256-js') / signMedian(rt, 'iamfetch AwsV4Signer'))])
+  rows.push(['SigV4a against the SDK, every runtime', `${SIGV4A_IMPLS[1]} ÷ ${SIGV4A_IMPLS[0]}`, per((rt) => sigv4aMedian(rt, SIGV4A_IMPLS[1]) / sigv4aMedian(rt, SIGV4A_IMPLS[0]))])
+  const firstV4a = ['node', 'chromium', 'workerd'].map((rt) => [rt, sigv4aColdMedian(`${rt}:iamfetch`)]).filter(([, ms]) => Number.isFinite(ms))
+  if (firstV4a.length) {
+    const sdk = sigv4aColdMedian('node:smithy')
+    rows.push(['First SigV4a signature, iamfetch already signing SigV4 (loads the SigV4a build)', 'ms, median of fresh processes or pages',
+      `${firstV4a.map(([rt, ms]) => `${RUNTIME_NAMES[rt]} ${ms.toFixed(1)}`).join(' · ')}${Number.isFinite(sdk) ? `; the SDK in Node (import @smithy/signature-v4a + first signature): ${sdk.toFixed(1)}` : ''}`])
+  }
   rows.push(['Against Amplify v6, every runtime', `${AMPLIFY_SIGNER} ÷ iamfetch AwsV4Signer`, per((rt) => signMedian(rt, AMPLIFY_SIGNER) / signMedian(rt, 'iamfetch AwsV4Signer'))])
   const amplify = results.size?.bundles?.['amplify-cognito']
   const iamClient = results.size?.bundles?.['iam-cognito']
@@ -964,7 +1109,12 @@ function buildSizes() {
     kib(s.total), s.works === true ? 'signs' : `BROKEN: ${s.works}`,
   ])
   for (const [f, w] of Object.entries(results.size.wasm)) {
-    if (f !== 'iamfetch_bg.wasm') rows.push([`${f} (shipped, not on the default path)`, '—', kib(w.gzip), '—', '—'])
+    if (f === basename(WASM)) continue
+    const lazy = LAZY_BUILDS[f]
+    const both = lazyBuildSize(f)
+    if (!lazy || !both) { rows.push([`${f} (shipped, not on the default path)`, '—', kib(w.gzip), '—', '—']); continue }
+    rows.push([`iamfetch, loaded lazily by ${lazy.loadedBy}: ${f} + ${glueOf(f)} glue as shipped (raw ${w.raw} + ${both.glue.raw} bytes)`,
+      kib(both.glue.gzip), kib(w.gzip), kib(both.gzip), `fetched: ${probeText(lazy.probe)}`])
   }
   return mdTable(['bundle', 'JS gzip -9', 'wasm gzip -9 (fetched by the default path)', 'total', 'in Chromium'], rows)
 }
@@ -1053,6 +1203,27 @@ function buildTable() {
       first = ''
     }
   }
+  const v4a = results.sigv4a
+  if (v4a && Object.keys(v4a.sign).length) {
+    let first = `6. sign SigV4a (${SIGV4A_ALGORITHM}), ${POST_1K().label}, service ${SIGV4A.service}, region set ${SIGV4A.regionSet.join(',')}: µs per signature, median / p99`
+    for (const impl of SIGV4A_IMPLS) {
+      row(first, impl, [...RUNTIMES.map((rt) => fmtLatency(v4a.sign[rt]?.timings?.[impl])), '—'])
+      first = ''
+    }
+  }
+  if (v4a && Object.keys(v4a.cold).length) {
+    const cell = (key, extra) => {
+      const runs = v4a.cold[key]
+      if (!runs) return '—'
+      const unsigned = runs.filter((r) => !r.signed).length
+      return `${median(runs.map((r) => r.ms)).toFixed(1)} ms${extra ? extra(runs) : ''}${unsigned ? ` (${unsigned} did not sign!)` : ''}`
+    }
+    const inside = (runs) => ` (request RTT over a warm no-op request's; in-isolate clock ${median(runs.map((r) => r.inside)).toFixed(0)} ms)`
+    const n = Math.max(0, ...Object.values(v4a.cold).map((runs) => runs.length))
+    row(`6. first SigV4a signature where SigV4 already signs (loads the SigV4a build), median of ${n} fresh processes or pages`, 'iamfetch',
+      [...RUNTIMES.map((rt) => cell(`${rt}:iamfetch`, rt === 'workerd' ? inside : undefined)), '—'])
+    row('', 'smithy: import @smithy/signature-v4a + first signature, SignatureV4 already signing', [...RUNTIMES.map((rt) => cell(`${rt}:smithy`)), '—'])
+  }
   return mdTable(['measure', 'implementation', ...RUNTIMES.map((rt) => RUNTIME_NAMES[rt]), 'native Rust'], rows)
 }
 
@@ -1089,7 +1260,15 @@ function agreement() {
       if (r && !r.agree) lines.push(`- ${rt}, hash ${size.name}: hashers disagree`)
     }
   }
-  return lines.length ? lines.join('\n') : '- every signer produced the same signature per request (aws4fetch aside: it never signs content-type), and every hasher the same digest, in every runtime measured.'
+  if (!lines.length) lines.push('- every signer produced the same signature per request (aws4fetch aside: it never signs content-type), and every hasher the same digest, in every runtime measured.')
+  const v4a = Object.entries(results.sigv4a?.sign ?? {})
+  const refused = v4a.flatMap(([rt, r]) => Object.entries(r.verified ?? {}).filter(([, ok]) => ok !== true)
+    .map(([impl, why]) => `- ${RUNTIME_NAMES[rt]}, SigV4a: the stack's verifier refused ${impl}'s signature: ${why}`))
+  if (refused.length) lines.push(...refused)
+  else if (v4a.length) {
+    lines.push(`- SigV4a: the local stack's verifier (stack/src/sigv4-verify.mjs: the canonical request rebuilt from the request as sent, the body hashed, the ECDSA signature checked with node:crypto against the key it derives itself) accepted iamfetch's and @smithy/signature-v4a's signatures of the 1 KB POST from every runtime measured (${v4a.map(([rt]) => RUNTIME_NAMES[rt]).join(', ')}), checked once outside the timed loop. The two are not compared byte for byte: both take RFC 6979 nonces, but @smithy/signature-v4a gives the low s of the pair (s, n − s) and aws-sigv4 does not normalize it; ECDSA accepts both.`)
+  }
+  return lines.join('\n')
 }
 
 function notes() {
@@ -1127,6 +1306,7 @@ if (flags['report-only']) {
   if (want('size')) { await measureSizes(); await measureTwiggy() }
   if (want('native')) await measureNative()
   if (want('sign')) await measureSigning()
+  if (want('sigv4a')) await measureSigV4a()
   if (want('hash')) { await measureHashWarm(); await measureHashCold() }
   if (want('blob')) await measureBlob()
   if (want('start')) await measureColdStart()

@@ -6,13 +6,14 @@
 import * as iamfetch from 'iamfetch'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { SignatureV4a } from '@smithy/signature-v4a'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
 import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
-import { bytes, clockResolution, hashBlob, runHashCold, runHashWarm, runSigning } from './common.mjs'
+import { clockResolution, firstSigV4a, hashBlob, runHashCold, runHashWarm, runSigV4a, runSigning } from './common.mjs'
 
-const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
 const now = () => performance.now()
 // Browsers coarsen performance.now() (cross-origin isolated, as run.mjs's server
 // makes the page: Chromium 5 µs, Firefox and WebKit 20 µs; coarser otherwise):
@@ -24,6 +25,9 @@ let blob
 window.bench = {
   clock: () => ({ resolution, crossOriginIsolated: globalThis.crossOriginIsolated }),
   sign: (budgetMs) => runSigning(libs, timing(budgetMs)),
+  sigv4a: (budgetMs) => runSigV4a(libs, timing(budgetMs)),
+  // In a fresh page: fetches and compiles the core, signs, then the SigV4a build's first signature.
+  sigv4aCold: () => firstSigV4a(iamfetch, now),
   hashWarm: (budgetMs) => runHashWarm(libs, timing(budgetMs)),
   hashCold: (impl, size) => runHashCold(libs, impl, size, now),
   // The Blob is a File the page got from <input type=file> (run.mjs sets it with

@@ -52,7 +52,25 @@ export function signingCases() {
   ]
 }
 
-const credentialsOf = (c) => ({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: c.sessionToken })
+/** The 1 KB POST with a session token: the cold-start and SigV4a rows sign it. */
+export const POST_1K = () => signingCases()[1]
+
+export const credentialsOf = (c) => ({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: c.sessionToken })
+
+/** iamfetch's and aws4fetch's AwsV4Signer options for one case, with `extra` (datetime, cache, SigV4a's settings). */
+export const signerOptions = (c, extra) => ({
+  method: c.method, url: c.url, headers: c.headers, body: c.body, ...credentialsOf(c),
+  service: 'lambda', region: 'us-east-1', ...extra,
+})
+
+/** A case as @smithy/signature-v4(a) takes it: an HttpRequest-shaped object. */
+export const smithyRequest = (c) => {
+  const u = new URL(c.url)
+  return {
+    method: c.method, protocol: u.protocol, hostname: u.hostname, path: u.pathname,
+    query: Object.fromEntries(u.searchParams), headers: { host: u.host, ...c.headers }, body: c.body,
+  }
+}
 
 /** Amplify v6's `signRequest`, exported by `@aws-amplify/core/internals/aws-client-utils` but not documented. */
 export const AMPLIFY_SIGNER = 'Amplify v6 signRequest (internal export)'
@@ -67,10 +85,6 @@ export const AMPLIFY_SIGNER = 'Amplify v6 signRequest (internal export)'
  */
 export function makeSigners(libs) {
   const { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest } = libs
-  const signerOptions = (c, cache) => ({
-    method: c.method, url: c.url, headers: c.headers, body: c.body, ...credentialsOf(c),
-    service: 'lambda', region: 'us-east-1', datetime: AMZ_DATE, cache,
-  })
   const signatureOf = (authorization) => /Signature=([0-9a-f]{64})/.exec(authorization)[1]
   const authSignature = (headers) => signatureOf(headers.get('authorization'))
 
@@ -89,20 +103,16 @@ export function makeSigners(libs) {
       if (!bySession.has(key)) {
         bySession.set(key, new SignatureV4({ credentials: credentialsOf(c), service: 'lambda', region: 'us-east-1', sha256, applyChecksum: false }))
       }
-      const u = new URL(c.url)
-      const signed = await bySession.get(key).sign({
-        method: c.method, protocol: u.protocol, hostname: u.hostname, path: u.pathname,
-        query: Object.fromEntries(u.searchParams), headers: { host: u.host, ...c.headers }, body: c.body,
-      }, { signingDate: new Date(SIGNING_TIME_MS) })
+      const signed = await bySession.get(key).sign(smithyRequest(c), { signingDate: new Date(SIGNING_TIME_MS) })
       return signatureOf(signed.headers.authorization)
     }
   }
   return {
-    'iamfetch AwsV4Signer': async (c) => authSignature((await new iamfetch.AwsV4Signer(signerOptions(c, iamCache)).sign()).headers),
+    'iamfetch AwsV4Signer': async (c) => authSignature((await new iamfetch.AwsV4Signer(signerOptions(c, { datetime: AMZ_DATE, cache: iamCache })).sign()).headers),
     'iamfetch AwsClient.sign': async (c) => authSignature((await clientFor(iamfetch, c).sign(c.url, {
       method: c.method, headers: c.headers, body: c.body, aws: { datetime: AMZ_DATE },
     })).headers),
-    'aws4fetch AwsV4Signer': async (c) => authSignature((await new aws4fetch.AwsV4Signer(signerOptions(c, a4fCache)).sign()).headers),
+    'aws4fetch AwsV4Signer': async (c) => authSignature((await new aws4fetch.AwsV4Signer(signerOptions(c, { datetime: AMZ_DATE, cache: a4fCache })).sign()).headers),
     'aws4fetch AwsClient.sign': async (c) => authSignature((await clientFor(aws4fetch, c).sign(c.url, {
       method: c.method, headers: c.headers, body: c.body, aws: { datetime: AMZ_DATE },
     })).headers),
@@ -115,6 +125,42 @@ export function makeSigners(libs) {
       { credentials: credentialsOf(c), signingDate: new Date(SIGNING_TIME_MS), signingRegion: 'us-east-1', signingService: 'lambda' },
     ).headers.authorization),
   }
+}
+
+/** SigV4a as the SigV4a rows sign: for S3 (its use: Multi-Region Access Points), valid in every region. */
+export const SIGV4A = { signingAlgorithm: 'sigv4a', regionSet: ['*'], service: 's3' }
+export const SIGV4A_ALGORITHM = 'AWS4-ECDSA-P256-SHA256'
+export const SIGV4A_IMPLS = ['iamfetch AwsV4Signer (SigV4a)', 'smithy SignatureV4a + sha256-js']
+
+/**
+ * The SigV4a signers, each `(case) => Promise<signed headers>` (a plain object,
+ * lowercase names), which run.mjs checks with a verifier: the two signers'
+ * ECDSA signatures are both valid but need not be the same bytes.
+ * One SignatureV4a instance, as one SigV4 SignatureV4 above; `region` is its region set.
+ */
+export function makeSigV4aSigners({ iamfetch, SignatureV4a, Sha256Js }) {
+  const iamCache = new Map()
+  let smithy
+  return {
+    [SIGV4A_IMPLS[0]]: async (c) => Object.fromEntries((await new iamfetch.AwsV4Signer(signerOptions(c, { ...SIGV4A, datetime: AMZ_DATE, cache: iamCache })).sign()).headers),
+    [SIGV4A_IMPLS[1]]: async (c) => {
+      smithy ??= new SignatureV4a({ credentials: credentialsOf(c), service: SIGV4A.service, region: SIGV4A.regionSet.join(','), sha256: Sha256Js })
+      return (await smithy.sign(smithyRequest(c), { signingDate: new Date(SIGNING_TIME_MS) })).headers
+    },
+  }
+}
+
+/**
+ * The first SigV4a signature in a process or page where iamfetch has already
+ * signed with SigV4 (its core loaded): the SigV4a build loads then. `lib` is
+ * iamfetch, or any module exporting its AwsV4Signer.
+ */
+export async function firstSigV4a(lib, now) {
+  const c = POST_1K()
+  await new lib.AwsV4Signer(signerOptions(c)).sign()
+  const t0 = now()
+  const signed = await new lib.AwsV4Signer(signerOptions(c, SIGV4A)).sign()
+  return { ms: now() - t0, signed: signed.headers.get('authorization').startsWith(`${SIGV4A_ALGORITHM} `) }
 }
 
 /** The hashers, each `{ run(bytes) -> hex | Promise<hex>, sync }`, prepared (wasm loaded) before timing. */
@@ -233,7 +279,7 @@ export async function runSigning(libs, opts) {
   for (const c of signingCases()) {
     const sigs = {}
     for (const [name, sign] of Object.entries(signers)) sigs[name] = await sign(c)
-    const fns = Object.fromEntries(Object.entries(signers).map(([name, sign]) => [name, { sync: false, run: sign }]))
+    const fns = asyncFns(signers)
     const big = c.name === 'post1m'
     results[c.name] = {
       // aws4fetch never signs content-type (iamfetch, the SDK and aws-sigv4 do), so it is left out here.
@@ -244,6 +290,17 @@ export async function runSigning(libs, opts) {
   }
   return results
 }
+
+/** SigV4a signing latency of the 1 KB POST, iamfetch against the SDK, and each signer's headers for run.mjs to verify. */
+export async function runSigV4a(libs, opts) {
+  const c = POST_1K()
+  const signers = makeSigV4aSigners(libs)
+  const signed = {}
+  for (const [name, sign] of Object.entries(signers)) signed[name] = await sign(c)
+  return { signed, timings: await measure(asyncFns(signers), c, opts) }
+}
+
+const asyncFns = (fns) => Object.fromEntries(Object.entries(fns).map(([name, run]) => [name, { sync: false, run }]))
 
 /** Warm hashing throughput (after warm-up, so after tier-up) per size. */
 export async function runHashWarm(libs, opts) {
@@ -321,6 +378,3 @@ export const BLOB_IMPLS = [
   'crypto.subtle.digest (whole Blob)',
   'iamfetch AwsClient.sign (Blob body)',
 ]
-
-/** One 1 KB POST signed from a cold start: used by the cold-start entries. */
-export const COLD_CASE = () => signingCases()[1]

@@ -1,21 +1,22 @@
 // The Node side: `node bench/src/node.mjs <mode> [args]`, one JSON line on stdout.
-//   sign | hash-warm | hash-cold <impl> <size> | blob <impl> <file>
+//   sign | sigv4a | hash-warm | hash-cold <impl> <size> | blob <impl> <file>
 // The orchestrator (run.mjs) starts a fresh process for every cold or memory number.
 import * as iamfetch from 'iamfetch'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { SignatureV4a } from '@smithy/signature-v4a'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
 import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
 import { openAsBlob } from 'node:fs'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { hashBlob, runHashCold, runHashWarm, runSigning } from './common.mjs'
+import { hashBlob, runHashCold, runHashWarm, runSigV4a, runSigning } from './common.mjs'
 
 // @aws-crypto/sha256-browser finds WebCrypto on `window` or `self`, which Node lacks.
 globalThis.self ??= globalThis
 
-const libs = { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
 const now = () => performance.now()
 const [mode, ...args] = process.argv.slice(2)
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 1000)
@@ -29,6 +30,8 @@ function procStatus(field) {
 let result
 if (mode === 'sign') {
   result = await runSigning(libs, { now, budgetMs })
+} else if (mode === 'sigv4a') {
+  result = await runSigV4a(libs, { now, budgetMs })
 } else if (mode === 'hash-warm') {
   result = await runHashWarm(libs, { now, budgetMs })
 } else if (mode === 'hash-cold') {

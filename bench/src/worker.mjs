@@ -1,14 +1,15 @@
 // The workerd side, bundled by run.mjs (conditions workerd/worker/browser, the
 // .wasm kept as an imported module as Wrangler does). Routes return what node.mjs prints:
-//   /clock  /sign?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
+//   /clock  /sign?budget=  /sigv4a?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
 import * as iamfetch from 'iamfetch'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { SignatureV4a } from '@smithy/signature-v4a'
 import { Sha256 as Sha256Js } from '@aws-crypto/sha256-js'
 import { WebCryptoSha256 } from '@aws-crypto/sha256-browser'
 import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/aws-client-utils'
 import * as hashWasm from 'hash-wasm'
-import { clockResolution, runHashCold, runHashWarm, runSigning } from './common.mjs'
+import { clockResolution, runHashCold, runHashWarm, runSigV4a, runSigning } from './common.mjs'
 
 const now = () => performance.now()
 
@@ -23,7 +24,7 @@ async function libs() {
     hashWasmError = String(error?.message ?? error)
     usable = null
   }
-  return { iamfetch, aws4fetch, SignatureV4, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm: usable }
+  return { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm: usable }
 }
 
 export default {
@@ -37,6 +38,7 @@ export default {
       let result
       if (url.pathname === '/clock') result = { resolution }
       else if (url.pathname === '/sign') result = await runSigning(await libs(), timing)
+      else if (url.pathname === '/sigv4a') result = await runSigV4a(await libs(), timing)
       else if (url.pathname === '/hash-warm') result = { ...(await runHashWarm(await libs(), timing)), hashWasmError }
       else if (url.pathname === '/hash-cold') {
         const l = await libs()
