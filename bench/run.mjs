@@ -1056,6 +1056,12 @@ function infoRows() {
     rows.push(['Signing vs the native floor', 'iamfetch AwsV4Signer (Node) ÷ native aws-sigv4 (opt-level 3)',
       `${fmtUs(signMedian('node', 'iamfetch AwsV4Signer'))} ÷ ${fmtUs(native)} = ${ratio(signMedian('node', 'iamfetch AwsV4Signer') / native)}`])
   }
+  const nativeV4a = results.native?.['post1k-sigv4a']?.['aws-sigv4']?.median
+  if (nativeV4a) {
+    // Bounds what any signer built on aws-sigv4's P-256 code can reach, wasm or not.
+    rows.push(['SigV4a: the SDK against the native floor', `${SIGV4A_IMPLS[1]} (Node) ÷ native aws-sigv4 SigV4a (opt-level 3)`,
+      `${fmtUs(sigv4aMedian('node', SIGV4A_IMPLS[1]))} ÷ ${fmtUs(nativeV4a)} = ${ratio(sigv4aMedian('node', SIGV4A_IMPLS[1]) / nativeV4a)}; iamfetch (Node) ÷ native: ${ratio(sigv4aMedian('node', SIGV4A_IMPLS[0]) / nativeV4a)}`])
+  }
   const per = (f) => RUNTIMES.map((rt) => { const r = f(rt); return Number.isFinite(r) ? `${RUNTIME_NAMES[rt]} ${ratio(r)}` : null }).filter(Boolean).join(' · ') || 'not measured'
   rows.push(['Signer alone, every runtime', 'aws4fetch AwsV4Signer ÷ iamfetch AwsV4Signer', per((rt) => signMedian(rt, 'aws4fetch AwsV4Signer') / signMedian(rt, 'iamfetch AwsV4Signer'))])
   rows.push(['Client, every runtime', 'aws4fetch AwsClient.sign ÷ iamfetch AwsClient.sign', per((rt) => signMedian(rt, 'aws4fetch AwsClient.sign') / signMedian(rt, 'iamfetch AwsClient.sign'))])
@@ -1209,6 +1215,10 @@ function buildTable() {
     for (const impl of SIGV4A_IMPLS) {
       row(first, impl, [...RUNTIMES.map((rt) => fmtLatency(v4a.sign[rt]?.timings?.[impl])), '—'])
       first = ''
+    }
+    // examples/bench_native.rs signs the same POST with SigV4a (without x-amz-content-sha256).
+    for (const impl of ['iamfetch::sign', 'aws-sigv4']) {
+      row('', `native ${impl} (floor)`, [...RUNTIMES.map(() => '—'), fmtLatency(results.native?.['post1k-sigv4a']?.[impl])])
     }
   }
   if (v4a && Object.keys(v4a.cold).length) {

@@ -1,13 +1,15 @@
-//! The native floor for `bash scripts/bench.sh`: the benchmark's three requests
-//! signed natively, through `iamfetch::sign` and through `aws-sigv4` directly.
-//! Prints one JSON object (microseconds per signature, median and p99).
+//! The native floor for `bash scripts/bench.sh`: the benchmark's three requests,
+//! and the 1 KB POST signed with SigV4a, natively, through `iamfetch::sign` and
+//! through `aws-sigv4` directly. Prints one JSON object (microseconds per
+//! signature, median and p99).
 //!
-//! `cargo run --release --example bench_native [-- --budget-ms 1500]`
+//! `cargo run --release --features sigv4a --example bench_native [-- --budget-ms 1500]`
 #![allow(clippy::disallowed_methods)] // A timing loop: reading the clock is its job.
 
 use aws_credential_types::Credentials as AwsCredentials;
 use aws_sigv4::http_request::{self as aws, SignableBody, SignableRequest};
 use aws_smithy_runtime_api::client::identity::Identity;
+use iamfetch::sign::Algorithm;
 use iamfetch::{Credentials, Payload, Request, SigningSettings};
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -26,6 +28,8 @@ struct Case {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     session_token: Option<String>,
+    /// SigV4a for service s3, region set `*` (bench/src/common.mjs's SigV4a case); else SigV4 for lambda.
+    sigv4a: bool,
 }
 
 /// The same bytes as bench/src/common.mjs builds: see `jsonBody` and `bytes` there.
@@ -38,6 +42,7 @@ fn cases() -> Vec<Case> {
             headers: vec![],
             body: vec![],
             session_token: None,
+            sigv4a: false,
         },
         Case {
             name: "post1k",
@@ -46,6 +51,16 @@ fn cases() -> Vec<Case> {
             headers: vec![("content-type".into(), "application/json".into())],
             body: json_body(1024),
             session_token: Some(session_token()),
+            sigv4a: false,
+        },
+        Case {
+            name: "post1k-sigv4a",
+            method: "POST",
+            url: URL_POST,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: json_body(1024),
+            session_token: Some(session_token()),
+            sigv4a: true,
         },
         Case {
             name: "post1m",
@@ -54,6 +69,7 @@ fn cases() -> Vec<Case> {
             headers: vec![("content-type".into(), "application/octet-stream".into())],
             body: bytes(1 << 20),
             session_token: None,
+            sigv4a: false,
         },
     ]
 }
@@ -99,10 +115,20 @@ fn sign_iamfetch(case: &Case) -> String {
         secret_access_key: SECRET_ACCESS_KEY.into(),
         session_token: case.session_token.clone(),
     };
-    let settings = SigningSettings {
-        service: Some("lambda".into()),
-        region: Some("us-east-1".into()),
-        ..SigningSettings::default()
+    let settings = if case.sigv4a {
+        SigningSettings {
+            service: Some("s3".into()),
+            algorithm: Algorithm::SigV4a,
+            region_set: vec!["*".into()],
+            content_hash_header: Some(iamfetch::sign::ContentHashHeader::Omit),
+            ..SigningSettings::default()
+        }
+    } else {
+        SigningSettings {
+            service: Some("lambda".into()),
+            region: Some("us-east-1".into()),
+            ..SigningSettings::default()
+        }
     };
     let request = Request {
         method: case.method,
@@ -124,15 +150,27 @@ fn sign_aws_sigv4(case: &Case) -> String {
         "bench",
     )
     .into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("lambda")
-        .time(signing_time())
-        .settings(aws::SigningSettings::default())
-        .build()
-        .expect("params")
-        .into();
+    let params: aws::SigningParams = if case.sigv4a {
+        aws_sigv4::sign::v4a::SigningParams::builder()
+            .identity(&identity)
+            .region_set("*")
+            .name("s3")
+            .time(signing_time())
+            .settings(aws::SigningSettings::default())
+            .build()
+            .expect("params")
+            .into()
+    } else {
+        aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("lambda")
+            .time(signing_time())
+            .settings(aws::SigningSettings::default())
+            .build()
+            .expect("params")
+            .into()
+    };
     let host = case.url.split('/').nth(2).expect("host");
     let headers = std::iter::once(("host", host))
         .chain(case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));

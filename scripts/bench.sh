@@ -6,7 +6,7 @@
 #
 #   bash scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # shorter budgets and a 256 MiB Blob, to try it out
-#   bash scripts/bench.sh --only size,native,sign,hash,blob,start,proxy
+#   bash scripts/bench.sh --only size,native,sign,sigv4a,hash,blob,start,proxy
 #   bash scripts/bench.sh --runtimes node,chromium,firefox,webkit,workerd
 #   node bench/run.mjs --report-only # re-render BENCHMARKS.md from bench/.out/results.json
 #
@@ -44,7 +44,7 @@ fi
 # It calls the crate's Rust API: if that no longer builds, the run goes on without it.
 echo "building the native benchmark (examples/bench_native.rs)"
 if CARGO_TARGET_DIR=target/bench-native CARGO_PROFILE_RELEASE_OPT_LEVEL=3 \
-  cargo build --release --quiet --example bench_native; then
+  cargo build --release --quiet --features sigv4a --example bench_native; then
   export BENCH_NATIVE="$PWD/target/bench-native/release/examples/bench_native"
 else
   echo "warning: examples/bench_native.rs does not build: no native floor in this run" >&2
