@@ -289,26 +289,23 @@ pub fn sign(
         ),
         None,
     );
+    // The two algorithms' builders are distinct types with the same methods but the scope's.
+    macro_rules! params {
+        ($builder:expr) => {
+            $builder
+                .identity(&identity)
+                .name(&service)
+                .time(time)
+                .settings(aws_settings)
+                .build()
+                .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
+                .into()
+        };
+    }
     let params: aws::SigningParams = match settings.algorithm {
-        Algorithm::SigV4 => aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&region)
-            .name(&service)
-            .time(time)
-            .settings(aws_settings)
-            .build()
-            .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
-            .into(),
+        Algorithm::SigV4 => params!(aws_sigv4::sign::v4::SigningParams::builder().region(&region)),
         #[cfg(feature = "sigv4a")]
-        Algorithm::SigV4a => aws_sigv4::sign::v4a::SigningParams::builder()
-            .identity(&identity)
-            .region_set(&region)
-            .name(&service)
-            .time(time)
-            .settings(aws_settings)
-            .build()
-            .map_err(|e| Error::new(ErrorCode::SigningFailed, e.to_string()))?
-            .into(),
+        Algorithm::SigV4a => params!(aws_sigv4::sign::v4a::SigningParams::builder().region_set(&region)),
         #[cfg(not(feature = "sigv4a"))]
         Algorithm::SigV4a => return Err(no_sigv4a()),
     };
