@@ -83,7 +83,7 @@ function algorithmOf(settings, host) {
 function regionSetLine(regionSet) {
   if (regionSet === undefined) return ''
   // An empty entry would vanish in the joined line; a line break would shift the call's lines.
-  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.some((name) => typeof name !== 'string' || !/^[\x21-\x7e]+$/.test(name))) {
+  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.some((name) => typeof name !== 'string' || name === '' || !VISIBLE_ASCII.test(name))) {
     throw new IamFetchError('ERR_INVALID_REGION_SET', "regionSet must be a non-empty array of region names or wildcards, such as ['*'] or ['us-east-1', 'eu-west-1']")
   }
   return regionSet.join(',')
