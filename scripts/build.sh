@@ -59,6 +59,7 @@ bindgen target/wasm-diagnostics iamfetch_diag
 mkdir -p js/dist/wasm
 cp -r js/src/. js/dist/
 for build in iamfetch iamfetch_v4a iamfetch_diag; do cp "$out/$build.js" "$out/${build}_bg.wasm" js/dist/wasm/; done
+node scripts/inline-wasm.mjs js/dist/wasm/*_bg.wasm
 
 size() { printf '%-34s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
 echo "iamfetch build sizes:"
@@ -66,4 +67,5 @@ size "wasm, default (iamfetch_bg.wasm)" js/dist/wasm/iamfetch_bg.wasm
 size "JS glue (wasm/iamfetch.js)" js/dist/wasm/iamfetch.js
 size "wasm, SigV4a (lazy)" js/dist/wasm/iamfetch_v4a_bg.wasm
 size "wasm, diagnostics (lazy)" js/dist/wasm/iamfetch_diag_bg.wasm
+size "wasm, default, base64 (inline entry)" js/dist/wasm/iamfetch_bg.base64.js
 size "JS wrapper (all entries)" js/dist/*.js js/dist/credentials/*.js

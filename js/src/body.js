@@ -19,11 +19,21 @@ export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
 /**
  * Whether this runtime's fetch can send a ReadableStream as a request body.
- * The browser entry turns it off in Firefox and Safari (load.browser.js).
+ * The entries that may run in a browser set it (load.browser.js, load.inline.js).
  */
 let fetchSendsStreams = true
 export function setFetchSendsStreams(value) {
   fetchSendsStreams = value
+}
+
+/**
+ * The browsers that can send a stream body (Chromium) implement Request's
+ * `duplex`, as the Fetch standard asks; Firefox would send the text
+ * "[object ReadableStream]" and Safari throws NotSupportedError. Node does
+ * implement it; Deno and Bun stream without it.
+ */
+export function fetchSendsStreamsHere() {
+  return typeof Deno !== 'undefined' || typeof Bun !== 'undefined' || 'duplex' in Request.prototype
 }
 
 /**

@@ -6,31 +6,52 @@
 // - diagnostics: both algorithms, and also returns the canonical request and
 //   string to sign; loaded only the first time they are asked for.
 import { IamFetchError, fromWasmError } from './errors.js'
+import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-source.js'
 
-let loaders
-/** Per build: its compiled module and glue factory once loaded, and the live instance's bindings. */
+/**
+ * Per build: `glue` (() => Promise of the glue's createBindings) and `source`
+ * (() => a source compileWasm takes), registered by the runtime entry or given
+ * to init(); then, once loaded, the compiled module, its glue factory and the
+ * live instance's bindings.
+ */
 const builds = { core: {}, sigv4a: {}, diagnostics: {} }
 const BUILD_NAMES = { core: 'core', sigv4a: 'SigV4a build', diagnostics: 'diagnostics build' }
+/** Where a build with no source comes from: in a Worker, each .wasm is bundled by an import. */
+const SUBPATHS = { core: 'iamfetch', sigv4a: 'iamfetch/sigv4a', diagnostics: 'iamfetch/diagnostics' }
+/** How this runtime reads a file: URL (Node and Bun); elsewhere file URLs are fetched. */
+let readFile
 
-/** Called once by each runtime entry: `{ core, sigv4a, diagnostics }`, each `() => Promise<{ createBindings, module }>`. */
-export function setWasmLoaders(registered) {
-  loaders = registered
+/**
+ * Called by the runtime entries and subpath modules: `{ core, sigv4a, diagnostics }`,
+ * each `{ glue, source }` (either may be left out). A source already set, by
+ * init() or an earlier registration, is kept.
+ */
+export function registerBuilds(registered, { fileReader } = {}) {
+  for (const [which, { glue, source }] of Object.entries(registered)) {
+    builds[which].glue ??= glue
+    builds[which].source ??= source
+  }
+  readFile ??= fileReader
 }
 
 function load(which) {
   const build = builds[which]
   // Loading and the first instance fail alike: ERR_WASM_LOAD, and the next call tries again.
-  build.loading ??= loaders[which]()
-    .then(({ createBindings, module }) => {
-      build.createBindings = createBindings
-      build.module = module
-      instantiate(build)
-    })
-    .catch((error) => {
-      build.loading = undefined
-      throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${error?.message ?? error}`, { cause: error })
-    })
+  build.loading ??= loadBuild(build, which).catch((error) => {
+    build.loading = undefined
+    throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${error?.message ?? error}. See ${BUNDLERS_HELP}`, { cause: error })
+  })
   return build.loading
+}
+
+async function loadBuild(build, which) {
+  if (!build.source) {
+    throw new SourceError(`this bundle has no source for it: in a Cloudflare Worker, add \`import '${SUBPATHS[which]}'\`, or give init() the build's imported WebAssembly.Module ({ ${which}: module })`)
+  }
+  const [createBindings, module] = await Promise.all([build.glue(), compileWasm(build.source(), readFile)])
+  build.createBindings = createBindings
+  build.module = module
+  instantiate(build)
 }
 
 /** A new instance of the compiled module, with its own glue; synchronous. */
@@ -42,10 +63,28 @@ function instantiate(build) {
 
 /**
  * Loads and instantiates the wasm core. Async APIs call it themselves; call it
- * yourself before using the synchronous ones (`sha256Hex`, `new Sha256()`).
+ * yourself before using the synchronous ones (`sha256Hex`, `new Sha256()`), or
+ * to say where the .wasm is when no bundler recipe covers your setup.
+ *
+ * `source` is the core's .wasm as a URL, a Response (or a promise of one),
+ * bytes or a WebAssembly.Module; or `{ core, sigv4a, diagnostics }` with one
+ * per build, the other two still loaded only when first used. Idempotent: once
+ * a build is loading or loaded, a source given for it again is ignored.
+ * @param {unknown} [source]
  * @returns {Promise<void>}
  */
-export function init() {
+export function init(source) {
+  if (source !== undefined) {
+    const perBuild = isWasmSource(source) ? { core: source } : source
+    const unknown = perBuild === null || typeof perBuild !== 'object' ? [''] : Object.keys(perBuild).filter((key) => !(key in builds))
+    const invalid = unknown.length > 0 || Object.values(perBuild).some((given) => !isWasmSource(given))
+    if (invalid) {
+      return Promise.reject(new IamFetchError('ERR_INVALID_OPTIONS', 'init() takes a URL, a Response, bytes or a WebAssembly.Module, or an object of them keyed core, sigv4a and diagnostics'))
+    }
+    for (const [which, given] of Object.entries(perBuild)) {
+      if (!builds[which].loading) builds[which].source = () => given
+    }
+  }
   return load('core')
 }
 

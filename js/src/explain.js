@@ -28,7 +28,8 @@ export async function explainFailure(failure, signedRequest) {
   const context = signings.get(failure) ?? (signedRequest && signings.get(signedRequest))
   if (!(failure instanceof Response)) return explainThrown(failure, signedRequest, context)
   const body = failure.bodyUsed ? '' : await failure.clone().text()
-  const signed = context ? await context.diagnostics() : {}
+  const unavailable = []
+  const signed = context ? await withoutDiagnostics(context.diagnostics(), {}, unavailable) : {}
   const diagnosis = diagnose(
     {
       status: failure.status,
@@ -50,10 +51,25 @@ export async function explainFailure(failure, signedRequest) {
       credentialsExpirationMs: context?.credentialsExpirationMs,
       appliedOffsetMs: context?.appliedOffsetMs ?? 0,
       // What the host implies, read by the same code that signs (diagnostics build).
-      hostEndpoint: context?.host ? await detectEndpoint(context.host) : undefined,
+      hostEndpoint: context?.host ? await withoutDiagnostics(detectEndpoint(context.host), undefined, unavailable) : undefined,
     },
   )
-  return withoutSecrets({ ...diagnosis, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }, context?.secrets ?? [])
+  const evidence = [...diagnosis.evidence, ...new Set(unavailable)]
+  return withoutSecrets({ ...diagnosis, evidence, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign }, context?.secrets ?? [])
+}
+
+/**
+ * A Worker that bundles no diagnostics build (no `import 'iamfetch/diagnostics'`)
+ * still gets an explanation, without the canonical request, and is told why.
+ */
+async function withoutDiagnostics(promise, fallback, unavailable) {
+  try {
+    return await promise
+  } catch (error) {
+    if (error?.code !== 'ERR_WASM_LOAD') throw error
+    unavailable.push(`the canonical request could not be rebuilt: ${error.message}`)
+    return fallback
+  }
 }
 
 /**

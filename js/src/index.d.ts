@@ -144,8 +144,20 @@ export interface SigningOptions {
   cache?: Map<string, ArrayBuffer>
 }
 
-/** Loads the wasm core; needed before the synchronous APIs. */
-export function init(): Promise<void>
+/**
+ * Where a build's .wasm comes from: its URL (fetched; in Node and Bun a file:
+ * URL or path is read from disk), a Response or a promise of one, its bytes,
+ * or a compiled `WebAssembly.Module` (the only kind Cloudflare Workers accept).
+ */
+export type WasmSource = string | URL | Request | Response | PromiseLike<Response | WebAssembly.Module | BufferSource> | BufferSource | WebAssembly.Module
+
+/**
+ * Loads the wasm core; needed before the synchronous APIs. Pass a source where
+ * no bundler recipe covers your setup: the core's, or one per build
+ * (`sigv4a` and `diagnostics` are still loaded only when first used).
+ * Idempotent: a build already loading or loaded keeps its source.
+ */
+export function init(source?: WasmSource | { core?: WasmSource; sigv4a?: WasmSource; diagnostics?: WasmSource }): Promise<void>
 
 /** Hex SHA-256 of a string (UTF-8) or bytes. Call `await init()` first. */
 export function sha256Hex(data: string | ArrayBuffer | ArrayBufferView): string

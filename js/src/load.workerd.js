@@ -1,21 +1,15 @@
-// Wasm loaders for Cloudflare workerd, which forbids compiling wasm from bytes
-// at run time: each .wasm is imported as a module, as Wrangler does. The
-// SigV4a and diagnostics builds are instantiated, and their glue imported,
-// only the first time they are asked for.
+// Wasm sources for Cloudflare workerd, which compiles no wasm from bytes at
+// run time: a .wasm is imported as a module, as Wrangler does. Only the core
+// is bundled here, so that a Worker carries only what it uses: the SigV4a and
+// diagnostics builds are bundled by `import 'iamfetch/sigv4a'` and
+// `import 'iamfetch/diagnostics'` (sigv4a.workerd.js, diagnostics.workerd.js),
+// and instantiated, their glue imported, the first time they are asked for.
 import coreModule from './wasm/iamfetch_bg.wasm'
-import diagnosticsModule from './wasm/iamfetch_diag_bg.wasm'
-import sigv4aModule from './wasm/iamfetch_v4a_bg.wasm'
 import { createBindings } from './wasm/iamfetch.js'
-import { setWasmLoaders } from './core.js'
+import { registerBuilds } from './core.js'
 
-setWasmLoaders({
-  core: async () => ({ createBindings, module: coreModule }),
-  sigv4a: async () => ({
-    createBindings: (await import('./wasm/iamfetch_v4a.js')).createBindings,
-    module: sigv4aModule,
-  }),
-  diagnostics: async () => ({
-    createBindings: (await import('./wasm/iamfetch_diag.js')).createBindings,
-    module: diagnosticsModule,
-  }),
+registerBuilds({
+  core: { glue: async () => createBindings, source: () => coreModule },
+  sigv4a: { glue: async () => (await import('./wasm/iamfetch_v4a.js')).createBindings },
+  diagnostics: { glue: async () => (await import('./wasm/iamfetch_diag.js')).createBindings },
 })

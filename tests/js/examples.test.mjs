@@ -147,8 +147,6 @@ const worker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "iamfetch_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm"),
-    (name = "iamfetch_v4a_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_v4a_bg.wasm"),
-    (name = "iamfetch_diag_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_diag_bg.wasm"),
   ],
   compatibilityDate = "2025-01-01",
   bindings = [${bindings.join(', ')}],

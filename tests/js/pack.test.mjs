@@ -3,15 +3,13 @@
 // the local stack's function URL verifies with the AWS SDK's own signer.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { mkdtempSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './support/paths.mjs'
 import { startStack } from '../../stack/src/index.mjs'
-import { launchChromium } from './support/chromium.mjs'
-import { freePort } from './support/browsers.mjs'
 
 const CONSUMER = `
 import { AwsClient, IamFetchError } from 'iamfetch'
@@ -35,6 +33,11 @@ const TYPED_CONSUMER = `
 import { AwsClient, AwsV4Signer, signRequest, IamFetchError, type IamFetchErrorCode } from 'iamfetch'
 import { createSigningProxy, type SigningProxyErrorCode } from 'iamfetch/proxy'
 import { fromNodeProviderChain } from 'iamfetch/server'
+import { AwsClient as InlineClient, init } from 'iamfetch/inline'
+import 'iamfetch/sigv4a'
+import 'iamfetch/diagnostics'
+const loaded: Promise<void>[] = [init(), init(new URL('https://cdn.example/iamfetch_bg.wasm')), init(new Uint8Array(8)), init({ core: fetch('/a.wasm'), sigv4a: '/b.wasm' })]
+const inline = new InlineClient({ accessKeyId: 'a', secretAccessKey: 'b' })
 const chained = new AwsClient({ credentials: fromNodeProviderChain({ imds: false }), service: 'execute-api', region: 'us-east-1' })
 const proxy: (request: Request) => Promise<Response> = createSigningProxy({ upstream: 'https://x.lambda-url.us-east-1.on.aws', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, verify: { userPoolId: 'us-east-1_x', clientId: 'c' } })
 const proxyCode: SigningProxyErrorCode = 'ERR_BODY_TOO_LARGE'
@@ -46,7 +49,7 @@ const signed = signRequest({ url: 'https://x/' }, { accessKeyId: 'a', secretAcce
 function codeOf(error: unknown): IamFetchErrorCode | undefined {
   return error instanceof IamFetchError ? error.code : undefined
 }
-export { request, header, signed, codeOf, proxy, proxyCode, chained }
+export { request, header, signed, codeOf, proxy, proxyCode, chained, loaded, inline }
 `
 
 // Packed and installed once, into an empty project, as a user would.
@@ -118,71 +121,8 @@ test('types check under every module resolution, and publint and arethetypeswron
     }
   }
   lint('publint', ['run', join(work, tarball), '--strict'])
-  lint('attw', [join(work, tarball), '--ignore-rules', 'cjs-resolves-to-esm'])
+  // The .wasm files are exported as assets for bundlers to import; they have no types to check.
+  const assets = Object.keys(JSON.parse(readFileSync(join(repoRoot, 'js/package.json'), 'utf8')).exports).filter((path) => path.endsWith('.wasm'))
+  assert.equal(assets.length, 3, `each .wasm is exported: ${assets}`)
+  lint('attw', [join(work, tarball), '--ignore-rules', 'cjs-resolves-to-esm', '--exclude-entrypoints', ...assets])
 })
-
-const VITE_PAGE = `<!doctype html>
-<title>loading</title>
-<script type="module" src="/main.js"></script>
-`
-const VITE_MAIN = `
-import { AwsClient, AwsV4Signer, signRequest } from 'iamfetch'
-window.run = async ({ url, credentials, signing }) => {
-  const client = new AwsClient({ ...credentials, ...signing })
-  const response = await client.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"vite"}' })
-  const event = await response.json()
-  // The signature inspector's path: the diagnostics build, a chunk of its own.
-  const inspected = await signRequest({ url, method: 'GET' }, { ...credentials, ...signing })
-  // SigV4a: the SigV4a build, another chunk of its own.
-  const sigv4a = await new AwsV4Signer({ url, ...credentials, service: 's3', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).authHeader()
-  return { status: response.status, body: event.body, canonicalMethod: inspected.canonicalRequest.split('\\n')[0], sigv4a: sigv4a.split(' ')[0] }
-}
-document.title = 'ready'
-`
-
-test('a Vite production build of a consumer app emits the three .wasm files, keeps the SigV4a glue out of the entry chunk, and signs a request the stack accepts, in Chromium', async (t) => {
-  writeFileSync(join(project, 'index.html'), VITE_PAGE)
-  writeFileSync(join(project, 'main.js'), VITE_MAIN)
-  const vite = join(repoRoot, 'node_modules/.bin/vite')
-  execFileSync(vite, ['build', '--logLevel', 'error'], { cwd: project })
-  const assets = readdirSync(join(project, 'dist/assets'))
-  const wasm = assets.filter((name) => name.endsWith('.wasm'))
-  for (const build of ['iamfetch_bg', 'iamfetch_v4a_bg', 'iamfetch_diag_bg']) {
-    assert.equal(wasm.filter((name) => name.startsWith(`${build}-`)).length, 1, `${build}.wasm is emitted as an asset: ${assets}`)
-  }
-  assert.equal(wasm.length, 3, `the default, SigV4a and diagnostics .wasm, nothing else: ${assets}`)
-  // The entry chunk is the one the page loads; the SigV4a glue is the one naming its .wasm's import module.
-  const entry = /src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(project, 'dist/index.html'), 'utf8'))[1]
-  const chunk = (name) => readFileSync(join(project, 'dist/assets', name), 'utf8')
-  const v4aGlue = assets.filter((name) => name.endsWith('.js') && chunk(name).includes('iamfetch_v4a_bg.js'))
-  assert.equal(v4aGlue.length, 1, `one chunk holds the SigV4a glue: ${v4aGlue}`)
-  assert.notEqual(v4aGlue[0], entry, 'the SigV4a glue is not in the entry chunk')
-  const v4aWasm = wasm.find((name) => name.startsWith('iamfetch_v4a_bg-'))
-  assert.ok(chunk(entry).includes(v4aWasm), 'the entry chunk refers to the SigV4a .wasm by its URL')
-  assert.ok(!/data:application\/(wasm|octet-stream)/.test(chunk(entry)), 'no .wasm is inlined into the entry chunk')
-
-  const port = await freePort()
-  const preview = spawn(vite, ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: project, stdio: 'ignore' })
-  t.after(() => preview.kill())
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const page = await browser.newPage()
-  const origin = `http://localhost:${port}`
-  await waitForServer(origin)
-  await page.goto(origin)
-  await page.waitForFunction(() => document.title === 'ready')
-  const result = await page.evaluate((input) => window.run(input), {
-    url: `${stack.endpoints.functionUrl}/vite`,
-    credentials: stack.ids.iamUsers['test-user'],
-    signing: stack.signing.functionUrl,
-  })
-  assert.deepEqual(result, { status: 200, body: '{"from":"vite"}', canonicalMethod: 'GET', sigv4a: 'AWS4-ECDSA-P256-SHA256' })
-})
-
-async function waitForServer(origin) {
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(origin).then((r) => r.ok, () => false)) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  assert.fail(`vite preview did not start at ${origin}`)
-}

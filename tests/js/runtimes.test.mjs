@@ -33,8 +33,11 @@ const env = await (await fetch(envUrl)).json()
 console.log(JSON.stringify(await conformance(iamfetch, env)))
 `
 
+// A Worker bundles each lazily loaded build it uses by importing its subpath.
 const WORKER = `
 import * as iamfetch from 'iamfetch'
+import 'iamfetch/sigv4a'
+import 'iamfetch/diagnostics'
 import { conformance } from './conformance.mjs'
 export default {
   async fetch(request) {

@@ -1,0 +1,2 @@
+// `import 'iamfetch/sigv4a'` and `import 'iamfetch/diagnostics'`: side effects only.
+export {}
