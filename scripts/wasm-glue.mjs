@@ -25,6 +25,12 @@ for (const name of ['__wbg_load', '__wbg_init', '__wbg_init_once']) {
   body = body.replace(block, '')
 }
 body = body.replace(/^let __wbg_init_promise;\n/m, '')
+// A Module compiled in another realm (Next.js's Edge sandbox is a node:vm
+// context, its `?module` imports compiled outside it) is no instance of this
+// realm's WebAssembly.Module, and the glue would try to compile it as bytes.
+const moduleCheck = '!(module instanceof WebAssembly.Module)'
+if (!body.includes(moduleCheck)) throw new Error(`${file}: no \`${moduleCheck}\` in wasm-bindgen's glue; update scripts/wasm-glue.mjs`)
+body = body.replace(moduleCheck, "!(module instanceof WebAssembly.Module || Object.prototype.toString.call(module) === '[object WebAssembly.Module]')")
 const tail = /^export \{ initSync, __wbg_init as default \};\s*$/m
 if (!tail.test(body) || names.length === 0 || /^export |__wbg_init\b/m.test(body.replace(tail, ''))) {
   throw new Error(`${file}: wasm-bindgen's glue changed shape; update scripts/wasm-glue.mjs`)

@@ -12,12 +12,18 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d]
 /** A failure to load one source: its message names the source and what came back. */
 class SourceError extends Error {}
 
+/**
+ * A compiled module, also from another realm: Next.js's Edge sandbox is a
+ * node:vm context whose `?module` imports are compiled outside it.
+ */
+const isWasmModule = (value) => value instanceof WebAssembly.Module || Object.prototype.toString.call(value) === '[object WebAssembly.Module]'
+
 /** Whether `source` is something `compileWasm` takes (checked before anything is fetched). */
 export function isWasmSource(source) {
   return (
     typeof source === 'string' ||
     source instanceof URL ||
-    source instanceof WebAssembly.Module ||
+    isWasmModule(source) ||
     source instanceof ArrayBuffer ||
     ArrayBuffer.isView(source) ||
     (typeof Response === 'function' && source instanceof Response) ||
@@ -40,7 +46,7 @@ export async function compileWasm(source, readFile) {
       throw new SourceError(`the promise given for it rejected: ${error?.message ?? error}`)
     }
   }
-  if (resolved instanceof WebAssembly.Module) return resolved
+  if (isWasmModule(resolved)) return resolved
   if (resolved instanceof ArrayBuffer || ArrayBuffer.isView(resolved)) return compileBytes(asBytes(resolved), 'the bytes given')
   if (typeof Response === 'function' && resolved instanceof Response) return compileResponse(resolved, resolved.url || 'the Response given')
   if (typeof resolved === 'string' || resolved instanceof URL || (typeof Request === 'function' && resolved instanceof Request)) {

@@ -106,3 +106,21 @@ test('the default signing path never downloads the diagnostics build; canonicalS
   assert.deepEqual(fetched.filter((file) => file.startsWith('iamfetch_diag')).sort(), ['iamfetch_diag.js', 'iamfetch_diag_bg.wasm'], 'fetched once, on first use')
   await context.close()
 })
+
+test("a page's Content-Security-Policy: 'wasm-unsafe-eval' in script-src is all wasm needs; without it, ERR_WASM_LOAD says so", async () => {
+  const signedUnder = async (policy) => {
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(`${site.origin}/tests/browser/csp-${policy}.html`)
+      await tab.waitForFunction(() => window.signed !== undefined)
+      return await tab.evaluate(() => window.signed)
+    } finally {
+      await tab.close()
+    }
+  }
+  const allowed = await signedUnder('allowed')
+  assert.match(allowed.header ?? JSON.stringify(allowed), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261121\/eu-west-1\/lambda\/aws4_request/)
+  const refused = await signedUnder('refused')
+  assert.equal(refused.code, 'ERR_WASM_LOAD', JSON.stringify(refused))
+  assert.match(refused.message, /\/js\/dist\/wasm\/iamfetch_bg\.wasm: the page's Content-Security-Policy forbids compiling wasm; its script-src must allow 'wasm-unsafe-eval'/)
+})
