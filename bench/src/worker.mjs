@@ -2,6 +2,8 @@
 // .wasm kept as an imported module as Wrangler does). Routes return what node.mjs prints:
 //   /clock  /sign?budget=  /sigv4a?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
 import * as iamfetch from 'iamfetch'
+// The SigV4a rows: a Worker bundles the SigV4a build only when it imports it.
+import 'iamfetch/sigv4a'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { SignatureV4a } from '@smithy/signature-v4a'

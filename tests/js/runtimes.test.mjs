@@ -163,15 +163,34 @@ for (const engine of ENGINES) {
   })
 }
 
-test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async (t) => {
-  const out = join(project, 'workerd')
+/**
+ * Bundles `entry` as Wrangler does (esbuild with the workerd and worker
+ * conditions, each .wasm an imported module) and serves it with workerd,
+ * binding exactly the .wasm files the bundle imports. Returns their names and
+ * the worker's origin.
+ */
+async function startWorker(t, name, entry) {
+  const out = join(project, name)
   mkdirSync(join(out, 'wasm'), { recursive: true })
-  // Wrangler's resolution: esbuild with the workerd and worker conditions, wasm left as modules.
+  const imported = new Set()
   await esbuild.build({
-    entryPoints: [join(project, 'worker.mjs')], bundle: true, format: 'esm', platform: 'browser', logLevel: 'error',
-    conditions: ['workerd', 'worker', 'browser'], external: ['*.wasm'], outfile: join(out, 'worker.js'),
+    entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', logLevel: 'error',
+    conditions: ['workerd', 'worker', 'browser'], outfile: join(out, 'worker.js'),
+    plugins: [{
+      name: 'wasm-module',
+      setup(build) {
+        build.onResolve({ filter: /\.wasm$/ }, async (args) => {
+          if (args.pluginData === 'raw') return undefined // the build.resolve below: esbuild's own resolution
+          // Resolved as Wrangler does, through the package's exports for a bare specifier.
+          const resolved = args.path.startsWith('.') ? join(args.resolveDir, args.path) : (await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'raw' })).path
+          const file = resolved.slice(resolved.lastIndexOf('/') + 1)
+          imported.add(file)
+          copyFileSync(resolved, join(out, 'wasm', file))
+          return { path: `./wasm/${file}`, external: true }
+        })
+      },
+    }],
   })
-  for (const file of WASM_FILES) copyFileSync(join(project, 'node_modules/iamfetch/dist/wasm', file), join(out, 'wasm', file))
   const port = await freePort()
   writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -179,7 +198,7 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 const worker :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js"), ${WASM_FILES.map((file) => `(name = "wasm/${file}", wasm = embed "wasm/${file}")`).join(', ')}],
+  modules = [(name = "worker.js", esModule = embed "worker.js"), ${[...imported].map((file) => `(name = "wasm/${file}", wasm = embed "wasm/${file}")`).join(', ')}],
   compatibilityDate = "2025-09-01",
   globalOutbound = "network",
 );
@@ -188,8 +207,61 @@ const worker :Workerd.Worker = (
   let stderr = ''
   workerd.stderr.on('data', (d) => { stderr += d })
   t.after(() => workerd.kill('SIGTERM'))
-  const response = await untilListening(`http://127.0.0.1:${port}/run?env=${encodeURIComponent(envUrl)}`, () => stderr)
+  return { wasm: [...imported].sort(), get: (path) => untilListening(`http://127.0.0.1:${port}${path}`, () => stderr) }
+}
+
+test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async (t) => {
+  const worker = await startWorker(t, 'workerd', join(project, 'worker.mjs'))
+  assert.deepEqual(worker.wasm, [...WASM_FILES].sort(), 'the core, and the two builds the Worker imports')
+  const response = await worker.get(`/run?env=${encodeURIComponent(envUrl)}`)
   assertAllPassed('workerd', await response.json())
+})
+
+const CORE_ONLY_WORKER = `
+import { AwsClient, AwsV4Signer, explainFailure, init, signRequest } from 'iamfetch'
+import sigv4aModule from 'iamfetch/wasm/iamfetch_v4a_bg.wasm'
+const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ code: error.code, message: error.message }))
+const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', datetime: '20261121T101010Z' }
+const SIGV4A = { url: 'https://b.s3.us-east-1.amazonaws.com/k', ...KEYS, signingAlgorithm: 'sigv4a', regionSet: ['*'] }
+export default {
+  async fetch(request) {
+    const { url, accessKeyId, service, region } = JSON.parse(new URL(request.url).searchParams.get('call'))
+    const sigv4 = await new AwsV4Signer({ url: 'https://abc.lambda-url.eu-west-1.on.aws/', ...KEYS }).authHeader()
+    const sigv4aBefore = await settle(new AwsV4Signer(SIGV4A).authHeader())
+    // The diagnostics build is not bundled, and bytes are no way in: Workers compile no wasm from bytes.
+    const emptyWasm = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])
+    await init({ diagnostics: emptyWasm })
+    const diagnostics = await settle(signRequest({ url: 'https://abc.lambda-url.eu-west-1.on.aws/' }, KEYS))
+    // A refused call is still explained, without the canonical request.
+    const refused = await new AwsClient({ accessKeyId, secretAccessKey: 'not-the-secret', service, region }).fetch(url, { method: 'POST', body: '{}' })
+    const explained = await explainFailure(refused)
+    // The SigV4a build, given as the Module the package's exported .wasm imports as; twice (idempotent).
+    await init({ sigv4a: sigv4aModule })
+    await init({ sigv4a: sigv4aModule })
+    const sigv4aAfter = (await new AwsV4Signer(SIGV4A).authHeader()).split(' ')[0]
+    return Response.json({ sigv4: sigv4.split(',')[0], sigv4aBefore, diagnostics, refused: refused.status, explained, sigv4aAfter })
+  },
+}
+`
+
+test('workerd: a Worker bundles only the core unless it imports more; a missing build is an ERR_WASM_LOAD naming the import, and init() takes the imported Module', async (t) => {
+  writeFileSync(join(project, 'core-only-worker.mjs'), CORE_ONLY_WORKER)
+  const worker = await startWorker(t, 'workerd-core-only', join(project, 'core-only-worker.mjs'))
+  assert.deepEqual(worker.wasm, ['iamfetch_bg.wasm', 'iamfetch_v4a_bg.wasm'], 'the core, and the SigV4a .wasm the Worker imports itself; no diagnostics build')
+  const user = stack.ids.iamUsers['test-user']
+  const call = { url: stack.endpoints.functionUrl, accessKeyId: user.accessKeyId, ...stack.signing.functionUrl }
+  const result = await (await worker.get(`/?call=${encodeURIComponent(JSON.stringify(call))}`)).json()
+
+  assert.equal(result.sigv4, 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/eu-west-1/lambda/aws4_request')
+  assert.equal(result.sigv4aBefore.code, 'ERR_WASM_LOAD', JSON.stringify(result.sigv4aBefore))
+  assert.match(result.sigv4aBefore.message, /SigV4a build: this bundle has no source for it: in a Cloudflare Worker, add `import 'iamfetch\/sigv4a'`/)
+  assert.equal(result.diagnostics.code, 'ERR_WASM_LOAD', JSON.stringify(result.diagnostics))
+  assert.match(result.diagnostics.message, /diagnostics build: the bytes given: this runtime compiles no wasm from bytes; give init\(\) the WebAssembly.Module/)
+  assert.equal(result.refused, 403)
+  assert.equal(result.explained.cause, 'signature-mismatch', JSON.stringify(result.explained))
+  assert.equal(result.explained.canonicalRequest, undefined)
+  assert.ok(result.explained.evidence.some((line) => line.startsWith('the canonical request could not be rebuilt: ') && line.includes('diagnostics build')), JSON.stringify(result.explained.evidence))
+  assert.equal(result.sigv4aAfter, 'AWS4-ECDSA-P256-SHA256')
 })
 
 test('a browser bundle of named imports (esbuild) keeps the wasm loader and signs in Chromium', async (t) => {
