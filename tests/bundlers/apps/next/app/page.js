@@ -1,0 +1,5 @@
+import Signer from './signer'
+
+export default function Page() {
+  return <Signer />
+}
