@@ -75,17 +75,26 @@ function instantiate(build) {
  */
 export function init(source) {
   if (source !== undefined) {
-    const perBuild = isWasmSource(source) ? { core: source } : source
-    const unknown = perBuild === null || typeof perBuild !== 'object' ? [''] : Object.keys(perBuild).filter((key) => !(key in builds))
-    const invalid = unknown.length > 0 || Object.values(perBuild).some((given) => !isWasmSource(given))
-    if (invalid) {
+    const perBuild = sourcesByBuild(source)
+    if (!perBuild) {
       return Promise.reject(new IamFetchError('ERR_INVALID_OPTIONS', 'init() takes a URL, a Response, bytes or a WebAssembly.Module, or an object of them keyed core, sigv4a and diagnostics'))
     }
-    for (const [which, given] of Object.entries(perBuild)) {
+    for (const [which, given] of perBuild) {
       if (!builds[which].loading) builds[which].source = () => given
     }
   }
   return load('core')
+}
+
+/** `[build, source]` pairs from what init() was given, or undefined if it is no source. */
+function sourcesByBuild(source) {
+  try {
+    if (isWasmSource(source)) return [['core', source]]
+    const pairs = source !== null && typeof source === 'object' ? Object.entries(source) : undefined
+    return pairs?.every(([which, given]) => Object.hasOwn(builds, which) && isWasmSource(given)) ? pairs : undefined
+  } catch {
+    return undefined // a revoked Proxy, a throwing getter: no source either
+  }
 }
 
 /** The loaded core's bindings; throws if `init()` has not finished. */

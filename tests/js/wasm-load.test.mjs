@@ -116,14 +116,17 @@ test('init({ sigv4a, diagnostics }) sets the lazily loaded builds\' sources, sti
 test('init() with something that is no source is ERR_INVALID_OPTIONS, and loads nothing', async () => {
   const result = await inFreshProcess(`
     const out = {}
-    for (const [name, source] of Object.entries({ number: 42, nullish: null, unknownBuild: { core: paths.core, sigv4: paths.core }, badValue: { core: 7 }, bare: Object.create(null), fn: () => 1 })) {
+    const revoked = Proxy.revocable({}, {})
+    revoked.revoke()
+    const throwing = { get core() { throw new TypeError('no') } }
+    for (const [name, source] of Object.entries({ number: 42, nullish: null, unknownBuild: { core: paths.core, sigv4: paths.core }, inherited: { __proto__: { core: paths.core }, toString: paths.core }, badValue: { core: 7 }, bare: Object.create(null), fn: () => 1, revoked: revoked.proxy, throwing })) {
       out[name] = (await settle(iamfetch.init(source))).error?.code ?? 'resolved'
     }
     out.after = await signs()
     return out
   `)
   // Object.create(null) has no keys: no source given, so the default loader runs.
-  assert.deepEqual(result, { number: 'ERR_INVALID_OPTIONS', nullish: 'ERR_INVALID_OPTIONS', unknownBuild: 'ERR_INVALID_OPTIONS', badValue: 'ERR_INVALID_OPTIONS', bare: 'resolved', fn: 'ERR_INVALID_OPTIONS', after: SIGNED })
+  assert.deepEqual(result, { number: 'ERR_INVALID_OPTIONS', nullish: 'ERR_INVALID_OPTIONS', unknownBuild: 'ERR_INVALID_OPTIONS', inherited: 'ERR_INVALID_OPTIONS', badValue: 'ERR_INVALID_OPTIONS', bare: 'resolved', fn: 'ERR_INVALID_OPTIONS', revoked: 'ERR_INVALID_OPTIONS', throwing: 'ERR_INVALID_OPTIONS', after: SIGNED })
 })
 
 /** Asserts an ERR_WASM_LOAD naming what was tried, what came back, and the README's section. */
