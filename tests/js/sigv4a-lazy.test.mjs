@@ -2,10 +2,9 @@
 // loaded only when SigV4a is first asked for: a SigV4 signature never fetches,
 // reads or imports it. Seen from outside the package: in Chromium by the server
 // that serves js/dist, in Node by a child process whose fs calls and module
-// loads under dist/wasm are recorded. (workerd is not covered: its loader
-// imports all three .wasm statically, as workerd requires, and a bundle holds
-// the glue, so nothing there is fetched or read later; only instantiation is
-// deferred, which no request or file access shows.)
+// loads under dist/wasm are recorded. (In workerd, a Worker bundles the
+// SigV4a .wasm only when it imports iamfetch/sigv4a: runtimes.test.mjs checks
+// which .wasm a Worker's bundle holds.)
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
