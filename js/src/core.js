@@ -1,10 +1,6 @@
-// Loads the wasm core through the loaders the runtime entry registered (Node
-// reads the file, browsers fetch it, workerd imports it as a module), and makes
-// the one call per signature. Three builds of the same crate:
-// - core: signs SigV4 and hashes; every user loads it;
-// - sigv4a: also signs SigV4a (P-256 ECDSA), loaded the first time SigV4a is asked for;
-// - diagnostics: both algorithms, and also returns the canonical request and
-//   string to sign; loaded only the first time they are asked for.
+// Loads the wasm builds (builds.js) from the sources the runtime entry
+// registered (Node reads the file, browsers fetch it, workerd imports it as a
+// module) or that init() was given, and makes the one call per signature.
 import { IamFetchError, fromWasmError } from './errors.js'
 import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-source.js'
 
@@ -16,20 +12,20 @@ import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-so
  */
 const builds = { core: {}, sigv4a: {}, diagnostics: {} }
 const BUILD_NAMES = { core: 'core', sigv4a: 'SigV4a build', diagnostics: 'diagnostics build' }
-/** Where a build with no source comes from: in a Worker, each .wasm is bundled by an import. */
-const SUBPATHS = { core: 'iamfetch', sigv4a: 'iamfetch/sigv4a', diagnostics: 'iamfetch/diagnostics' }
 /** How this runtime reads a file: URL (Node and Bun); elsewhere file URLs are fetched. */
 let readFile
 
 /**
  * Called by the runtime entries and subpath modules: `{ core, sigv4a, diagnostics }`,
- * each `{ glue, source }` (either may be left out). A source already set, by
+ * each `{ glue, source, addedBy }` (any may be left out; `addedBy` is the
+ * import that bundles a build the entry leaves out). A source already set, by
  * init() or an earlier registration, is kept.
  */
 export function registerBuilds(registered, { fileReader } = {}) {
-  for (const [which, { glue, source }] of Object.entries(registered)) {
+  for (const [which, { glue, source, addedBy }] of Object.entries(registered)) {
     builds[which].glue ??= glue
     builds[which].source ??= source
+    builds[which].addedBy ??= addedBy
   }
   readFile ??= fileReader
 }
@@ -46,7 +42,7 @@ function load(which) {
 
 async function loadBuild(build, which) {
   if (!build.source) {
-    throw new SourceError(`this bundle has no source for it: in a Cloudflare Worker, add \`import '${SUBPATHS[which]}'\`, or give init() the build's imported WebAssembly.Module ({ ${which}: module })`)
+    throw new SourceError(`this bundle leaves it out: add \`import '${build.addedBy}'\`, or give init({ ${which} }) its .wasm`)
   }
   const [createBindings, module] = await Promise.all([build.glue(), compileWasm(build.source(), readFile)])
   build.createBindings = createBindings

@@ -1,2 +1,3 @@
-// `import 'iamfetch/sigv4a'` and `import 'iamfetch/diagnostics'`: side effects only.
+// `import 'iamfetch/sigv4a'`, `import 'iamfetch/diagnostics'` and their
+// iamfetch/inline forms: side effects only.
 export {}

@@ -1,4 +1,5 @@
-// `import 'iamfetch/sigv4a'` and `import 'iamfetch/diagnostics'` outside a
-// Cloudflare Worker: nothing to do, since these runtimes load each build's
-// .wasm by itself the first time it is asked for.
+// `import 'iamfetch/sigv4a'` and `import 'iamfetch/diagnostics'` (and their
+// iamfetch/inline forms) where there is nothing to bundle: browsers, Node,
+// Deno, Bun and the Edge runtime load each build's .wasm by themselves the
+// first time it is asked for.
 export {}

@@ -5,17 +5,11 @@
 // the first time they are asked for (Next.js still lists all three in the
 // route's manifest, so only their instantiation and glue wait).
 import coreModule from './wasm/iamfetch_bg.wasm?module'
-import { createBindings } from './wasm/iamfetch.js'
+import { withGlue } from './builds.js'
 import { registerBuilds } from './core.js'
 
-registerBuilds({
-  core: { glue: async () => createBindings, source: () => coreModule },
-  sigv4a: {
-    glue: async () => (await import('./wasm/iamfetch_v4a.js')).createBindings,
-    source: async () => (await import('./wasm/iamfetch_v4a_bg.wasm?module')).default,
-  },
-  diagnostics: {
-    glue: async () => (await import('./wasm/iamfetch_diag.js')).createBindings,
-    source: async () => (await import('./wasm/iamfetch_diag_bg.wasm?module')).default,
-  },
-})
+registerBuilds(withGlue({
+  core: () => coreModule,
+  sigv4a: async () => (await import('./wasm/iamfetch_v4a_bg.wasm?module')).default,
+  diagnostics: async () => (await import('./wasm/iamfetch_diag_bg.wasm?module')).default,
+}))

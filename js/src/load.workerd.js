@@ -5,11 +5,7 @@
 // `import 'iamfetch/diagnostics'` (sigv4a.workerd.js, diagnostics.workerd.js),
 // and instantiated, their glue imported, the first time they are asked for.
 import coreModule from './wasm/iamfetch_bg.wasm'
-import { createBindings } from './wasm/iamfetch.js'
+import { withGlue } from './builds.js'
 import { registerBuilds } from './core.js'
 
-registerBuilds({
-  core: { glue: async () => createBindings, source: () => coreModule },
-  sigv4a: { glue: async () => (await import('./wasm/iamfetch_v4a.js')).createBindings },
-  diagnostics: { glue: async () => (await import('./wasm/iamfetch_diag.js')).createBindings },
-})
+registerBuilds(withGlue({ core: () => coreModule }))

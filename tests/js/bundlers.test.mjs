@@ -208,6 +208,7 @@ describe('bundler matrix', { concurrency: 3 }, () => {
     const app = join(apps, 'rollup')
     clean(app, ['dist'])
     await build(t, 'rollup -c', bin('rollup'), ['-c'], { cwd: app })
+    assert.deepEqual(embeddedBuilds(join(app, 'dist')), ['core'], 'the core alone is embedded: SigV4a and diagnostics only when imported')
     const { result } = await staticRow(t, 'rollup', app, '/')
     assert.deepEqual(seen(result), expected('rollup'))
   })
@@ -221,10 +222,18 @@ describe('bundler matrix', { concurrency: 3 }, () => {
     ]) {
       await t.test(label, async (t) => {
         await build(t, label, bin('esbuild'), ['main.js', '--bundle', '--format=esm', ...args, '--log-level=warning'], { cwd: app })
+        assert.deepEqual(embeddedBuilds(join(app, args.at(-1).split('=')[1])), ['core'], 'the core alone is embedded, also without --splitting')
         const { result } = await staticRow(t, label, app, path)
         assert.deepEqual(seen(result), expected('esbuild'))
       })
     }
+    await t.test("esbuild --bundle, with import 'iamfetch/inline/sigv4a': signs SigV4a", async (t) => {
+      clean(app, ['dist-sigv4a'])
+      await build(t, 'esbuild --bundle (SigV4a)', bin('esbuild'), ['sigv4a.js', '--bundle', '--format=esm', '--outdir=dist-sigv4a', '--log-level=warning'], { cwd: app })
+      assert.deepEqual(embeddedBuilds(join(app, 'dist-sigv4a')), ['core', 'sigv4a'], 'the SigV4a build is embedded once imported; diagnostics still not')
+      const { result } = await staticRow(t, 'esbuild (SigV4a)', app, '/sigv4a.html')
+      assert.match(result.authorization ?? result.error, /^AWS4-ECDSA-P256-SHA256 Credential=[^/]+\/\d{8}\/s3\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-region-set, Signature=[0-9a-f]+$/)
+    })
   })
 
   test("Bun (bun build ./main.js --outdir dist, and with --splitting), 'iamfetch/inline', in Chromium", { timeout: ROW_TIMEOUT }, async (t) => {
@@ -236,6 +245,7 @@ describe('bundler matrix', { concurrency: 3 }, () => {
     ]) {
       await t.test(label, async (t) => {
         await build(t, label, join(repoRoot, 'node_modules/.bin/bun'), ['build', './main.js', ...args], { cwd: app })
+        assert.deepEqual(embeddedBuilds(join(app, args.at(-1))), ['core'], 'the core alone is embedded, also without --splitting')
         const { result } = await staticRow(t, label, app, path)
         assert.deepEqual(seen(result), expected('bun'))
       })
@@ -255,6 +265,19 @@ const tail = (text, lines = 25) => text.trim().split('\n').slice(-lines).join('\
 
 function clean(app, outputs) {
   for (const output of outputs) rmSync(join(app, output), { recursive: true, force: true })
+}
+
+/**
+ * Which of iamfetch/inline's embedded builds a built app holds, found by a
+ * stretch of each build's base64 in its output files.
+ */
+function embeddedBuilds(dir) {
+  const output = readdirSync(dir, { recursive: true }).filter((file) => /\.m?js$/.test(file)).map((file) => readFileSync(join(dir, file), 'utf8')).join('\n')
+  const builds = { core: 'iamfetch_bg', sigv4a: 'iamfetch_v4a_bg', diagnostics: 'iamfetch_diag_bg' }
+  return Object.entries(builds).filter(([, file]) => {
+    const base64 = readFileSync(join(matrix, `node_modules/iamfetch/dist/wasm/${file}.base64.js`), 'utf8')
+    return output.includes(base64.slice(2000, 2100))
+  }).map(([which]) => which)
 }
 
 // Each child leads its own process group, so that killing it also ends what it spawned (workerd, Next.js's workers).

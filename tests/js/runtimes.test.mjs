@@ -254,7 +254,7 @@ test('workerd: a Worker bundles only the core unless it imports more; a missing 
 
   assert.equal(result.sigv4, 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261121/eu-west-1/lambda/aws4_request')
   assert.equal(result.sigv4aBefore.code, 'ERR_WASM_LOAD', JSON.stringify(result.sigv4aBefore))
-  assert.match(result.sigv4aBefore.message, /SigV4a build: this bundle has no source for it: in a Cloudflare Worker, add `import 'iamfetch\/sigv4a'`/)
+  assert.match(result.sigv4aBefore.message, /SigV4a build: this bundle leaves it out: add `import 'iamfetch\/sigv4a'`, or give init\(\{ sigv4a \}\) its .wasm/)
   assert.equal(result.diagnostics.code, 'ERR_WASM_LOAD', JSON.stringify(result.diagnostics))
   assert.match(result.diagnostics.message, /diagnostics build: the bytes given: this runtime compiles no wasm from bytes; give init\(\) the WebAssembly.Module/)
   assert.equal(result.refused, 403)

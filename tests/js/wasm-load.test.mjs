@@ -172,13 +172,20 @@ test('the Node entry\'s own loader names the file it looked for when a bundle le
   assertLoadError(result.signed.error, `${join(copy, 'wasm/iamfetch_bg.wasm')}: no such file`)
 })
 
-test('iamfetch/inline needs no .wasm file: SigV4, SigV4a and the diagnostics build all come from the JS', async () => {
+test('iamfetch/inline needs no .wasm file: the core is embedded, SigV4a and the diagnostics build once their subpaths are imported', async () => {
   const copy = join(work, 'inline-only')
   cpSync(dist, copy, { recursive: true, filter: (source) => !source.endsWith('.wasm') })
+  const sigv4a = "new iamfetch.AwsV4Signer({ ...SIGV4, url: 'https://b.s3.us-east-1.amazonaws.com/k', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).authHeader()"
+  const inspect = "iamfetch.signRequest({ url: SIGV4.url, method: 'GET' }, { accessKeyId: SIGV4.accessKeyId, secretAccessKey: SIGV4.secretAccessKey, datetime: SIGV4.datetime })"
   const result = await inFreshProcess(`
-    const sigv4a = await new iamfetch.AwsV4Signer({ ...SIGV4, url: 'https://b.s3.us-east-1.amazonaws.com/k', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).authHeader()
-    const inspected = await iamfetch.signRequest({ url: SIGV4.url, method: 'GET' }, { accessKeyId: SIGV4.accessKeyId, secretAccessKey: SIGV4.secretAccessKey, datetime: SIGV4.datetime })
-    return { header: await signs(), sigv4a: sigv4a.split(' ')[0], canonicalMethod: inspected.canonicalRequest.split('\\n')[0] }
+    const before = { sigv4a: await settle(${sigv4a}), inspected: await settle(${inspect}) }
+    await import(${JSON.stringify(pathToFileURL(join(copy, 'sigv4a.inline.js')).href)})
+    await import(${JSON.stringify(pathToFileURL(join(copy, 'diagnostics.inline.js')).href)})
+    const after = { sigv4a: (await ${sigv4a}).split(' ')[0], canonicalMethod: (await ${inspect}).canonicalRequest.split('\\n')[0] }
+    return { header: await signs(), before, after }
   `, pathToFileURL(join(copy, 'index.inline.js')).href)
-  assert.deepEqual(result, { header: SIGNED, sigv4a: 'AWS4-ECDSA-P256-SHA256', canonicalMethod: 'GET' })
+  assert.equal(result.header, SIGNED)
+  assertLoadError(result.before.sigv4a.error, "SigV4a build: this bundle leaves it out: add `import 'iamfetch/inline/sigv4a'`, or give init({ sigv4a }) its .wasm")
+  assertLoadError(result.before.inspected.error, "diagnostics build: this bundle leaves it out: add `import 'iamfetch/inline/diagnostics'`")
+  assert.deepEqual(result.after, { sigv4a: 'AWS4-ECDSA-P256-SHA256', canonicalMethod: 'GET' })
 })

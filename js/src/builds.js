@@ -1,0 +1,24 @@
+// The three builds of the Rust core, as every runtime entry registers them:
+// - core: signs SigV4 and hashes; every user loads it;
+// - sigv4a: also signs SigV4a (P-256 ECDSA), loaded the first time SigV4a is asked for;
+// - diagnostics: both algorithms, and also returns the canonical request and
+//   string to sign; loaded only the first time they are asked for.
+// Each build's glue is the same everywhere; where its .wasm comes from is the
+// runtime entry's (load.*.js). The lazy builds' glue is imported on first use,
+// so a bundler that splits chunks keeps it apart.
+import { createBindings } from './wasm/iamfetch.js'
+
+const GLUE = {
+  core: async () => createBindings,
+  sigv4a: async () => (await import('./wasm/iamfetch_v4a.js')).createBindings,
+  diagnostics: async () => (await import('./wasm/iamfetch_diag.js')).createBindings,
+}
+
+/**
+ * `{ core, sigv4a, diagnostics }` of `{ glue, source, addedBy }` for core.js's
+ * registerBuilds, from each build's source; a build with none is bundled by
+ * importing `${subpathPrefix}/sigv4a` or `${subpathPrefix}/diagnostics`.
+ */
+export function withGlue(sources, subpathPrefix = 'iamfetch') {
+  return Object.fromEntries(Object.entries(GLUE).map(([which, glue]) => [which, { glue, source: sources[which], addedBy: `${subpathPrefix}/${which}` }]))
+}
