@@ -3,7 +3,7 @@
 // WebKit and workerd in one go, and prints the targets and one table, which it
 // also writes to BENCHMARKS.md.
 //
-//   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy]
+//   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy,worker]
 //                      [--runtimes node,chromium,firefox,webkit,workerd]
 //   node bench/run.mjs --report-only    # re-render from bench/.out/results.json
 //
@@ -23,6 +23,8 @@ import * as esbuild from 'esbuild'
 import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, POST_1K, SIGNING_TIME_MS, SIGV4A, SIGV4A_ALGORITHM, SIGV4A_IMPLS, credentialsOf, signingCases } from './src/common.mjs'
 // The tests launch the three browser engines the same way.
 import { freePort, launchChromium as startChromium, launchFirefox as startFirefox, launchWebKit as startWebKit, waitForPort } from '../tests/js/support/browsers.mjs'
+// A Cloudflare Worker's size and startup, built by Wrangler (tests/bundlers' pinned install).
+import { measureWorker, workerRows } from './worker.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
@@ -45,7 +47,7 @@ const coldReps = flags.quick ? 1 : 3
 const startRuns = flags.quick ? 5 : 20
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`)
 const results = {
-  sign: {}, sigv4a: { sign: {}, cold: {} }, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, size: null, twiggy: null, native: null,
+  sign: {}, sigv4a: { sign: {}, cold: {} }, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, worker: null, size: null, twiggy: null, native: null,
   versions: {}, clocks: {}, notes: [],
 }
 
@@ -1088,6 +1090,7 @@ function infoRows() {
     const rs = ['64KB', '16MB'].map((s) => warmMbps(rt, s, 'iamfetch AwsClient.sign (POST body)') / warmMbps(rt, s, 'crypto.subtle.digest'))
     return rs.every(Number.isFinite) ? `${RUNTIME_NAMES[rt]} ${rs.map(ratio).join(' · ')}` : null
   }).filter(Boolean)
+  rows.push(...workerRows(results.worker))
   rows.push(['Hashing a body through the client', 'AwsClient.sign(POST body) ÷ crypto.subtle.digest, warm throughput, 64 KB · 16 MB', throughClient.join('; ') || 'not measured'])
   const blobCell = (rt) => {
     const part = (impl, label) => {
@@ -1321,6 +1324,10 @@ if (flags['report-only']) {
   if (want('blob')) await measureBlob()
   if (want('start')) await measureColdStart()
   if (want('proxy') && wantRt('workerd')) await measureProxy()
+  if (want('worker') && wantRt('workerd')) {
+    results.worker = await measureWorker({ runs: flags.quick ? 5 : 20, profiles: flags.quick ? 2 : 5, log })
+      .catch((error) => { results.notes.push(`Cloudflare Worker size and startup not measured: ${error.message}`); return null })
+  }
   results.minutes = ((Date.now() - t0) / 60000).toFixed(1)
   results.date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2))

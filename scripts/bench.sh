@@ -6,7 +6,7 @@
 #
 #   bash scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # shorter budgets and a 256 MiB Blob, to try it out
-#   bash scripts/bench.sh --only size,native,sign,sigv4a,hash,blob,start,proxy
+#   bash scripts/bench.sh --only size,native,sign,sigv4a,hash,blob,start,proxy,worker
 #   bash scripts/bench.sh --runtimes node,chromium,firefox,webkit,workerd
 #   node bench/run.mjs --report-only # re-render BENCHMARKS.md from bench/.out/results.json
 #
@@ -37,6 +37,10 @@ fi
 
 if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
   npm ci --prefix bench --no-audit --no-fund --loglevel=error
+fi
+# The Cloudflare Worker part (bench/worker.mjs) builds with the bundler matrix's pinned Wrangler and Node 24.
+if [ -f tests/bundlers/package-lock.json ] && { [ ! -d tests/bundlers/node_modules ] || [ tests/bundlers/package-lock.json -nt tests/bundlers/node_modules/.package-lock.json ]; }; then
+  npm ci --prefix tests/bundlers --no-audit --no-fund --loglevel=error
 fi
 
 # The native floor, at opt-level 3 as any native user of aws-sigv4 builds it,
