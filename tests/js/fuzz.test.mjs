@@ -86,6 +86,9 @@ function calls(g) {
     ['AwsClient.presign', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1' }).presign(g.url(), { expiresIn: g.pick([60, -1, 0, 604801, 1.5, g.junk()]), method: g.method(), headers: g.headers() })],
     ['sha256Hex', () => sha256Hex(g.pick([g.text(), g.body(), g.junk()]))],
     ['Sha256', () => new Sha256().update(g.pick([g.text(), g.junk()])).digest()],
+    // The core is loaded: a source for it is ignored, anything else is refused. (Not sigv4a or
+    // diagnostics: a junk source accepted for them would fail every later signature of that build.)
+    ['init', () => init(g.pick([g.junk(), g.text(), { core: g.junk() }, { [g.text(4)]: g.junk() }]))],
   ]
 }
 
