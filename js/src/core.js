@@ -44,7 +44,8 @@ async function loadBuild(build, which) {
   if (!build.source) {
     throw new SourceError(`this bundle leaves it out: add \`import '${build.addedBy}'\`, or give init({ ${which} }) its .wasm`)
   }
-  const [createBindings, module] = await Promise.all([build.glue(), compileWasm(build.source(), readFile)])
+  // A module compiled before (its instance lost to a trap) is reused: a Response source cannot be read twice.
+  const [createBindings, module] = await Promise.all([build.glue(), build.module ?? compileWasm(build.source(), readFile)])
   build.createBindings = createBindings
   build.module = module
   instantiate(build)
