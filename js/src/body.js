@@ -1,8 +1,8 @@
 // Bodies: what is hashed for the signature and what is sent. Every fetch body
 // type is accepted; large ones are hashed in chunks with bounded memory.
-import { callWasm, init, wasm } from './core.js'
+import { init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { toBytes } from './hash.js'
+import { Sha256, toBytes } from './hash.js'
 
 /** Blobs and streams are hashed this many bytes at a time: small enough for bounded memory, large enough to amortize the JS→wasm crossing. */
 const CHUNK_BYTES = 1 << 20
@@ -131,19 +131,45 @@ export async function hashBlob(blob, onHashProgress, signal) {
     onHashProgress?.(blob.size, blob.size)
     return hash
   }
-  const hasher = new (wasm().Sha256)()
+  // Sha256 refuses to go on if a trap elsewhere, between two chunks, replaced its instance.
+  const hasher = new Sha256()
   try {
     for (let offset = 0; offset < blob.size; offset += CHUNK_BYTES) {
       signal?.throwIfAborted()
-      const chunk = new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer())
-      callWasm(() => hasher.update(chunk))
+      hasher.update(new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer()))
       onHashProgress?.(Math.min(offset + CHUNK_BYTES, blob.size), blob.size)
     }
     if (blob.size === 0) onHashProgress?.(0, 0)
-    return callWasm(() => hasher.digest())
+    return hasher.digest()
   } finally {
     hasher.free()
   }
+}
+
+/**
+ * A Request's body as a Blob, or null: read as fetch would send it, so its
+ * stream must yield Uint8Array chunks and must not have been read already.
+ * `keep` reads a clone, leaving the caller's Request unread. An abort stops
+ * the reading with the signal's reason.
+ * @param {Request} request
+ * @param {{ signal?: AbortSignal, keep?: boolean }} [options]
+ */
+export async function readRequestBody(request, { signal, keep = false } = {}) {
+  if (request.body == null) return null
+  if (request.bodyUsed || request.body.locked) {
+    throw new IamFetchError('ERR_UNSUPPORTED_BODY', "the Request's body was already read: pass a fresh Request, or clone() it before reading it")
+  }
+  const stream = keep ? request.clone().body : request.body
+  return new Blob([await readUpTo(stream, Infinity, undefined, signal, requestChunk)])
+}
+
+/** fetch sends a Request's stream only if it yields Uint8Array chunks (by tag: another realm's are bytes too). */
+function requestChunk(value) {
+  const tag = Object.prototype.toString.call(value)
+  if (tag !== '[object Uint8Array]') {
+    throw new IamFetchError('ERR_UNSUPPORTED_BODY', `the Request's body stream yielded a ${tag.slice(8, -1)} chunk: fetch sends only Uint8Array chunks`)
+  }
+  return toBytes(value)
 }
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
@@ -158,12 +184,12 @@ async function bufferStream(stream, limit, onHashProgress, signal,
 
 /**
  * A stream's bytes in one buffer, or undefined (and the stream cancelled) once
- * they pass `limit`. `onChunk(sizeSoFar)` follows the reading. Chunks may be
- * any BufferSource or string (UTF-8), as the caller's stream produced them;
- * anything else is refused. An abort cancels the stream, even mid-read of a
- * stalled one, and rejects with the signal's reason.
+ * they pass `limit`. `onChunk(sizeSoFar)` follows the reading. By default
+ * (`toChunk`) chunks may be any BufferSource or string (UTF-8), as the
+ * caller's stream produced them; anything else is refused. An abort cancels
+ * the stream, even mid-read of a stalled one, and rejects with the signal's reason.
  */
-export async function readUpTo(stream, limit, onChunk, signal) {
+export async function readUpTo(stream, limit, onChunk, signal, toChunk = toBytes) {
   signal?.throwIfAborted()
   const chunks = []
   let size = 0
@@ -176,7 +202,7 @@ export async function readUpTo(stream, limit, onChunk, signal) {
       const { done, value } = await reader.read()
       signal?.throwIfAborted()
       if (done) break
-      const chunk = toBytes(value)
+      const chunk = toChunk(value)
       size += chunk.byteLength
       if (size > limit) {
         reader.cancel().catch(() => {})

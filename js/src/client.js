@@ -1,10 +1,10 @@
 import { init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { signParts, toHeaders, upperMethod, wireUrl } from './signer.js'
-import { declaredPayloadHash, prepareBody } from './body.js'
-import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkTimeoutMs, invalidOptions, rejectUnknownOptions } from './options.js'
+import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
 import { sha256Hex } from './hash.js'
-import { cachedProvider, untilAborted } from './credentials/cache.js'
+import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
 import { isClockSkew, serverClockOffsetMs } from './diagnosis.js'
 import { backoffDelayMs } from './backoff.js'
@@ -42,6 +42,7 @@ export class AwsClient {
    */
   constructor(options = {}) {
     rejectUnknownOptions(options, CLIENT_OPTIONS, 'AwsClient')
+    checkClientOptions(options)
     const {
       credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, credentialsTimeoutMs, service, region, cache,
       retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
@@ -79,7 +80,7 @@ export class AwsClient {
    */
   async sign(input, init) {
     // WebIDL reads a null init as {}, as fetch does.
-    init ??= {}
+    init = requestInitOf(init)
     const prepared = await this.#prepare(input, init)
     return (await this.#signPrepared(prepared)).request
   }
@@ -113,7 +114,7 @@ export class AwsClient {
    */
   async fetch(input, init) {
     // WebIDL reads a null init as {}, as fetch does.
-    init ??= {}
+    init = requestInitOf(init)
     if (!this.timeoutMs) return this.#fetchWithRetries(input, init)
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new IamFetchError('ERR_REQUEST_TIMEOUT', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
@@ -151,6 +152,8 @@ export class AwsClient {
         await this.#backoff(attempt++, signal)
         continue
       }
+      // A `fetch` option that answers no Response: nothing below could read it.
+      if (response === null || typeof response !== 'object') throw new IamFetchError('ERR_INVALID_OPTIONS', `the fetch option answered ${typeof response}, not a Response`)
       context.receivedAt = Date.now()
       rememberSigning(response, context)
       if (response.status === 403 && !skewCorrected && (await this.#learnClockOffset(response))) {
@@ -208,15 +211,16 @@ export class AwsClient {
     await init()
     const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
     rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
+    checkClientOptions(aws)
     const isRequest = typeof Request !== 'undefined' && input instanceof Request
     // Parsed once: every attempt signs the same URL, and explanations need its host.
-    const url = wireUrl(isRequest ? input.url : input instanceof URL ? input.href : String(input))
+    const url = wireUrl(isRequest ? input.url : input instanceof URL ? input.href : toText(input, 'ERR_INVALID_URL', 'expected an absolute URL'))
     const method = upperMethod(initMethod ?? (isRequest ? input.method : 'GET'))
     const headers = toHeaders(isRequest ? input.headers : initHeaders)
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
     // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
-    const body = 'body' in requestInit ? initBody : isRequest && input.body != null ? await (signal ? untilAborted(input.blob(), signal) : input.blob()) : null
+    const body = 'body' in requestInit ? initBody : isRequest ? await readRequestBody(input, { signal }) : null
     const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
     const oac = settings.oac ?? this.oac
     const payload = await prepareBody(body, {

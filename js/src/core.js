@@ -99,6 +99,11 @@ export function wasm() {
   return loaded('core')
 }
 
+/** The core's live instance's bindings, or undefined: what callWasm would call now. */
+export function currentBindings(which = 'core') {
+  return builds[which].bindings
+}
+
 function loaded(which) {
   const { bindings } = builds[which]
   if (!bindings) {

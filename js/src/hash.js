@@ -1,4 +1,4 @@
-import { callWasm, wasm } from './core.js'
+import { callWasm, currentBindings } from './core.js'
 import { IamFetchError } from './errors.js'
 
 const encoder = new TextEncoder()
@@ -43,8 +43,13 @@ export function sha256Hex(data) {
 /** Incremental SHA-256: `update()` any number of times, then `digest()` (hex). `await init()` first. */
 export class Sha256 {
   #hasher
+  /** The instance that holds this hasher's state: after a trap, callWasm replaces it, and the state is gone. */
+  #bindings
   constructor() {
-    this.#hasher = new (wasm().Sha256)()
+    this.#hasher = callWasm((bindings) => {
+      this.#bindings = bindings
+      return new bindings.Sha256()
+    })
   }
 
   /** @param {string | ArrayBuffer | ArrayBufferView} chunk */
@@ -63,13 +68,26 @@ export class Sha256 {
 
   /** Frees the wasm memory now rather than at garbage collection; a second call does nothing. */
   free() {
-    this.#hasher?.free()
+    // A trapped instance is not called into again: it goes whole, with its memory, once unreferenced.
+    if (this.#stale()) this.#hasher?.__destroy_into_raw()
+    else this.#hasher?.free()
     this.#hasher = undefined
   }
 
-  /** A freed hasher is refused here: in wasm it would read as a failed instance, and cost a fresh one. */
+  /**
+   * A freed hasher is refused here: in wasm it would read as a failed instance,
+   * and cost a fresh one. So is one whose instance trapped since: its memory
+   * may be inconsistent, and a digest from it could be silently wrong.
+   */
   #live() {
     if (!this.#hasher) throw new IamFetchError('ERR_NOT_INITIALIZED', 'this Sha256 was freed: create a new one')
+    if (this.#stale()) {
+      throw new IamFetchError('ERR_INTERNAL', "this Sha256's state was lost: iamfetch's wasm instance failed since it was created, and was replaced. Create a new Sha256 and hash the data again")
+    }
     return this.#hasher
+  }
+
+  #stale() {
+    return this.#bindings !== currentBindings()
   }
 }

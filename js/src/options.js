@@ -25,6 +25,46 @@ export function invalidOptions(message) {
   return new IamFetchError('ERR_INVALID_OPTIONS', message)
 }
 
+/**
+ * The text of a value given where a string is expected, converted as fetch
+ * would (String(value)), or `code` when it has no usable one: a Symbol, an
+ * Object.create(null), a toString that is no function or that throws. The
+ * conversion's own message is not kept: it may quote the value.
+ */
+export function toText(value, code, message) {
+  if (typeof value === 'string') return value
+  try {
+    if (typeof value !== 'symbol') return String(value)
+  } catch {
+    // no usable primitive value: refused below
+  }
+  throw new IamFetchError(code, message)
+}
+
+/** Callback options: a function, or absent (null too). A non-function would be called mid-signing. */
+const CALLBACK_OPTIONS = ['onHashProgress', 'fetch']
+/** Counts and durations: a non-negative number (Infinity allowed), or absent (null too). */
+const NUMBER_OPTIONS = ['retries', 'initRetryMs', 'maxRetryDelayMs', 'refreshMarginMs', 'maxBufferedBodyBytes']
+
+/** Checks the callback and number options of the client's constructor or of one call's `init.aws`. */
+export function checkClientOptions(options) {
+  if (options == null) return
+  for (const name of CALLBACK_OPTIONS) {
+    if (options[name] != null && typeof options[name] !== 'function') throw invalidOptions(`${name} must be a function`)
+  }
+  for (const name of NUMBER_OPTIONS) {
+    const value = options[name]
+    if (value != null && !(typeof value === 'number' && value >= 0)) throw invalidOptions(`${name} must be a non-negative number`)
+  }
+}
+
+/** fetch's second argument: a RequestInit object; absent or null reads as {}, as WebIDL reads it for fetch. */
+export function requestInitOf(init) {
+  if (init == null) return {}
+  if (typeof init !== 'object' && typeof init !== 'function') throw invalidOptions('the second argument is a RequestInit object, such as { method, headers, body }')
+  return init
+}
+
 /** A time limit option: a positive number of milliseconds, or 0 for none (absent: the caller's default). */
 export function checkTimeoutMs(value, name) {
   if (value === undefined || value === 0 || (Number.isFinite(value) && value > 0)) return value
@@ -41,8 +81,9 @@ export function toEpochMs(datetime) {
   if (datetime == null) return Date.now()
   if (datetime instanceof Date) return datetime.getTime()
   if (typeof datetime === 'number') return datetime
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(datetime))
-  if (!m) throw new IamFetchError('ERR_INVALID_DATETIME', 'datetime must be a Date, epoch milliseconds or YYYYMMDDTHHMMSSZ')
+  const message = 'datetime must be a Date, epoch milliseconds or YYYYMMDDTHHMMSSZ'
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(toText(datetime, 'ERR_INVALID_DATETIME', message))
+  if (!m) throw new IamFetchError('ERR_INVALID_DATETIME', message)
   return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])
 }
 

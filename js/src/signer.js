@@ -1,6 +1,6 @@
 import { signCall } from './core.js'
 import { IamFetchError, REDACTED } from './errors.js'
-import { declaredPayloadHash, prepareBody } from './body.js'
+import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions, signingCall } from './options.js'
 
 const NO_BYTES = new Uint8Array(0)
@@ -79,7 +79,7 @@ export async function signRequest(request, options = {}) {
   if (request == null || typeof request !== 'object') throw new IamFetchError('ERR_INVALID_OPTIONS', 'signRequest needs a Request or { method, url, headers, body }')
   rejectUnknownOptions(options, [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS], 'signRequest')
   const isRequest = typeof Request !== 'undefined' && request instanceof Request
-  const body = isRequest && request.body != null ? await request.clone().blob() : request.body
+  const body = isRequest ? await readRequestBody(request, { keep: true }) : request.body
   const headers = toHeaders(request.headers)
   const payload = await prepareBody(body, { declaredHash: declaredPayloadHash(headers, options) })
   // A serialized FormData carries its multipart boundary in content-type.
@@ -159,22 +159,28 @@ export class AwsV4Signer {
     return this.#diagnosing
   }
 
-  #payload() {
+  /**
+   * The request as it stands when first signed or diagnosed, body prepared:
+   * both sign this same copy, so diagnosing after sign() (which adds headers,
+   * and in query mode replaces this.url with the presigned URL) still
+   * describes the request that was signed.
+   */
+  #request() {
     this.#preparing ??= prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }).then((payload) => {
       // A serialized FormData is sent as hashed, with its multipart boundary.
       if (payload.contentType) this.headers.set('content-type', payload.contentType)
       this.body = payload.body
-      return payload
+      return { payload, method: this.method, url: wireUrl(this.url), headers: toHeaders(this.headers) }
     })
     return this.#preparing
   }
 
   async #sign(diagnostics) {
-    const payload = await this.#payload()
+    const { payload, method, url, headers } = await this.#request()
     const signed = await signParts({
-      method: this.method,
-      url: this.url,
-      headers: this.headers,
+      method,
+      url,
+      headers,
       payload,
       credentials: this.#credentials,
       options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
