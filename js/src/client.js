@@ -6,7 +6,7 @@ import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
-import { isClockSkew, serverClockOffsetMs } from './diagnosis.js'
+import { skewOffsetMs } from './clock-skew.js'
 import { backoffDelayMs } from './backoff.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
@@ -156,7 +156,7 @@ export class AwsClient {
       if (response === null || typeof response !== 'object') throw new IamFetchError('ERR_INVALID_OPTIONS', `the fetch option answered ${typeof response}, not a Response`)
       context.receivedAt = Date.now()
       rememberSigning(response, context)
-      if (response.status === 403 && !skewCorrected && (await this.#learnClockOffset(response))) {
+      if (!skewCorrected && (await this.#learnClockOffset(response))) {
         skewCorrected = true
         if (prepared.payload.replayable) {
           await response.body?.cancel()
@@ -182,11 +182,9 @@ export class AwsClient {
 
   /** On AWS's clock-skew 403, takes the offset from the Date header; true if learned. */
   async #learnClockOffset(response) {
-    const offsetMs = serverClockOffsetMs(response)
-    if (offsetMs === undefined) return false
     // A body cut off mid-way is not a skew answer: the caller gets the Response as fetch would give it.
-    const body = await response.clone().text().catch(() => '')
-    if (!isClockSkew(body)) return false
+    const offsetMs = await skewOffsetMs(response, () => response.clone().text().catch(() => ''))
+    if (offsetMs === undefined) return false
     this.#clockOffsetMs = offsetMs
     return true
   }

@@ -282,7 +282,7 @@ test('a provider that returns already expired credentials: ERR_CREDENTIALS_EXPIR
   assert.equal(sent, 0)
 })
 
-test('a provider that never settles: each call ends at its own AbortSignal, the refresh times out and is not kept', async () => {
+test('a provider that never settles: each call ends at its own AbortSignal, an abandoned refresh is not joined, a timed-out one is not kept', async () => {
   let calls = 0
   const never = () => { calls++; return new Promise(() => {}) }
   const client = new AwsClient({ credentials: never, credentialsTimeoutMs: 1500, service: 'lambda', region: 'us-east-1', fetch: async () => new Response('') })
@@ -292,9 +292,9 @@ test('a provider that never settles: each call ends at its own AbortSignal, the 
   assert.ok(Date.now() - started < 1000, `the abort was honoured after ${Date.now() - started} ms`)
   const timedOut = await client.fetch('https://abc.lambda-url.us-east-1.on.aws/').then(() => undefined, (e) => e)
   assert.equal(timedOut?.code, 'ERR_CREDENTIALS_TIMEOUT', String(timedOut))
-  assert.equal(calls, 1, 'the two calls shared the one refresh')
+  assert.equal(calls, 2, 'the first refresh lost its only waiter: the second call did not join it')
   await client.fetch('https://abc.lambda-url.us-east-1.on.aws/').catch(() => {})
-  assert.equal(calls, 2, 'a timed-out refresh is not kept: the next call asks again')
+  assert.equal(calls, 3, 'a timed-out refresh is not kept: the next call asks again')
 })
 
 test('a stalled Cognito: each attempt times out (timeoutMs) and the provider fails in seconds, not never', async (t) => {

@@ -8,6 +8,8 @@ import { xmlElement, xmlText } from './xml.js'
 const COGNITO = 'Cognito GetCredentialsForIdentity'
 /** Below this, the Date header's one-second resolution and the network's delay are all the offset is. */
 const CLOCK_TOLERANCE_MS = 60_000
+/** STS's longest session (DurationSeconds 43200): no AWS credentials live longer. */
+const MAX_SESSION_MS = 12 * 3600 * 1000
 
 /**
  * Credentials with their expiration moved onto this device's clock. AWS states
@@ -18,7 +20,10 @@ const CLOCK_TOLERANCE_MS = 60_000
  */
 export function onDeviceClock(credentials, serverClockOffsetMs) {
   if (Math.abs(serverClockOffsetMs) < CLOCK_TOLERANCE_MS) return credentials
-  return { ...credentials, expiration: new Date(credentials.expiration.getTime() - serverClockOffsetMs) }
+  const stated = credentials.expiration.getTime()
+  // A Date far in the past (1990) would push the expiry decades ahead: never past AWS's longest session from now.
+  const shifted = Math.min(stated - serverClockOffsetMs, Math.max(stated, Date.now() + MAX_SESSION_MS))
+  return { ...credentials, expiration: new Date(shifted) }
 }
 
 /**
@@ -101,6 +106,8 @@ export function parseIso8601Utc(text) {
   const millis = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'))
   // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 19xx.
   const midnight = new Date(0).setUTCFullYear(year, month - 1, day)
+  // Date rolls 2030-02-31 over to March 3: a day past its month's end is refused.
+  if (new Date(midnight).getUTCDate() !== day) return undefined
   return midnight + ((hour * 60 + minute) * 60 + second) * 1000 + millis
 }
 

@@ -1,17 +1,21 @@
 // Turns any credentials source into a provider that caches until shortly
 // before expiry and lets concurrent callers share one refresh.
 import { IamFetchError } from '../errors.js'
+import { backoffDelayMs } from '../backoff.js'
 
 /** The default margin before expiry at which credentials are refreshed. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000
 /** A provider that has not answered by then has failed: a refresh that never settles would hold every caller forever. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000
+/** After a refresh fails while the cached credentials still serve, the next try waits 1 s, 2 s, 4 s … up to this. */
+const MAX_RETRY_DELAY_MS = 60_000
 
 /**
  * @param {Function | object} source a provider `() => Promise<credentials>`, or credentials
  * @param {{ refreshMarginMs?: number, timeoutMs?: number, now?: () => number }} [options]
  * @returns {(signal?: AbortSignal) => Promise<{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }>}
- *   a caller's signal ends its own wait; the shared refresh goes on for the others
+ *   a caller's signal ends its own wait; the shared refresh goes on for the others,
+ *   and when every waiter has aborted, the next call starts a new one
  */
 export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, now = Date.now } = {}) {
   if (typeof source !== 'function') {
@@ -19,11 +23,18 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
     return async () => refuseExpired(fixed, now(), 'the credentials given')
   }
   let current
+  let currentFetchedAt = -Infinity
   let freshUntil = 0
+  // { promise, waiters }: the refresh new callers join, until every waiter of it has aborted.
   let refreshing
-  return function credentials(signal) {
-    if (current && now() < freshUntil) return Promise.resolve(current)
-    refreshing ??= (async () => {
+  let failures = 0
+  let retryAt = 0
+
+  const stillValid = () => current && (!current.expiration || now() < current.expiration.getTime())
+
+  function refresh() {
+    const attempt = { waiters: 0 }
+    attempt.promise = (async () => {
       let timer
       try {
         const fetchedAt = now()
@@ -33,18 +44,43 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
         })
         // Expired ones are not cached: the next call asks again.
         const fresh = refuseExpired(checkCredentials(await Promise.race([source(), timeout])), now(), 'the credentials provider returned credentials that')
-        current = fresh
-        // Credentials that live shorter than twice the margin are used for half their life.
-        const lifetime = fresh.expiration ? fresh.expiration.getTime() - fetchedAt : Infinity
-        freshUntil = fetchedAt + Math.max(lifetime - refreshMarginMs, lifetime / 2)
+        // An abandoned refresh that answers late may still be used, unless a later one has answered already.
+        if (fetchedAt >= currentFetchedAt) {
+          current = fresh
+          currentFetchedAt = fetchedAt
+          // Credentials that live shorter than twice the margin are used for half their life.
+          const lifetime = fresh.expiration ? fresh.expiration.getTime() - fetchedAt : Infinity
+          freshUntil = fetchedAt + Math.max(lifetime - refreshMarginMs, lifetime / 2)
+          failures = 0
+        }
         return fresh
+      } catch (error) {
+        // Credentials that are still valid serve while the refresh is retried with backoff.
+        if (stillValid()) {
+          // Jitter in the upper half: a retry never follows at once.
+          retryAt = now() + backoffDelayMs(failures++, 1000, MAX_RETRY_DELAY_MS, 0.5 + Math.random() / 2)
+          return current
+        }
+        throw error
       } finally {
         // A failed or timed-out refresh leaves nothing behind: the next call tries again.
         clearTimeout(timer)
-        refreshing = undefined
+        if (refreshing === attempt) refreshing = undefined
       }
     })()
-    return signal ? untilAborted(refreshing, signal) : refreshing
+    return attempt
+  }
+
+  return function credentials(signal) {
+    if (current && (now() < freshUntil || (now() < retryAt && stillValid()))) return Promise.resolve(current)
+    refreshing ??= refresh()
+    const attempt = refreshing
+    attempt.waiters++
+    if (!signal) return attempt.promise
+    return untilAborted(attempt.promise, signal, () => {
+      // The last waiter gone: nobody waits on it, so the next call must not join it.
+      if (--attempt.waiters === 0 && refreshing === attempt) refreshing = undefined
+    })
   }
 }
 
@@ -71,11 +107,17 @@ function checkCredentials(credentials) {
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined, expiration: expires }
 }
 
-/** `promise`, or the signal's reason as soon as it aborts. */
-export function untilAborted(promise, signal) {
-  if (signal.aborted) return Promise.reject(signal.reason)
+/** `promise`, or the signal's reason as soon as it aborts (then `onAbort` is called). */
+export function untilAborted(promise, signal, onAbort_ = () => {}) {
+  if (signal.aborted) {
+    onAbort_()
+    return Promise.reject(signal.reason)
+  }
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
+    const onAbort = () => {
+      onAbort_()
+      reject(signal.reason)
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })

@@ -6,6 +6,7 @@ import { awsCall, parseJson } from './aws-call.js'
 import { onDeviceClock, parseCognitoCredentials } from './answers.js'
 import { defaultStorage } from './storage.js'
 import { assumeRoleWithWebIdentity } from './sts.js'
+import { checkEndpointUrl } from './endpoint-url.js'
 
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]{36}$/
 const IDENTITY_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+:[0-9a-f-]{36}$/
@@ -35,7 +36,8 @@ export function fromCognitoIdentityPool({
   if (flow !== 'enhanced' && flow !== 'basic') throw new IamFetchError('ERR_INVALID_OPTIONS', "flow must be 'enhanced' or 'basic'")
   if (flow === 'basic' && !roleArn) throw new IamFetchError('ERR_INVALID_OPTIONS', 'the basic flow needs roleArn')
   region ??= poolMatch[1]
-  const url = endpoint ?? `https://cognito-identity.${region}.amazonaws.com/`
+  const url = endpoint == null ? `https://cognito-identity.${region}.amazonaws.com/` : checkEndpointUrl(endpoint, 'the Cognito endpoint').href
+  if (stsEndpoint != null) checkEndpointUrl(stsEndpoint, 'stsEndpoint')
   const store = storage ?? defaultStorage()
 
   return async () => {

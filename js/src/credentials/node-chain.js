@@ -31,6 +31,8 @@ export function fromNodeProviderChain(options = {}) {
   checkTimeoutMs(options.stsTimeoutMs, 'stsTimeoutMs')
   checkTimeoutMs(timeoutMs, 'timeoutMs')
   const { metadataTimeoutMs, stsTimeoutMs } = options
+  // What STS's answers teach about its clock, kept across refreshes.
+  const stsClock = { offsetMs: 0 }
 
   const sources = [
     {
@@ -51,6 +53,7 @@ export function fromNodeProviderChain(options = {}) {
         endpoint: stsEndpoint(env, options),
         fetch,
         timeoutMs: stsTimeoutMs,
+        clock: stsClock,
       }),
     },
     {
