@@ -58,10 +58,13 @@ export function checkClientOptions(options) {
   }
 }
 
-/** fetch's second argument: a RequestInit object; absent or null reads as {}, as WebIDL reads it for fetch. */
+/** fetch's second argument: a RequestInit object, its signal an AbortSignal; absent or null reads as {}, as WebIDL reads it for fetch. */
 export function requestInitOf(init) {
   if (init == null) return {}
   if (typeof init !== 'object' && typeof init !== 'function') throw invalidOptions('the second argument is a RequestInit object, such as { method, headers, body }')
+  // What the reading and the retries call on it: another realm's AbortSignal serves too.
+  const { signal } = init
+  if (signal != null && (typeof signal.throwIfAborted !== 'function' || typeof signal.addEventListener !== 'function')) throw invalidOptions('signal must be an AbortSignal')
   return init
 }
 

@@ -31,7 +31,9 @@ function generators(random) {
   const pick = (items) => items[int(items.length)]
   const chars = ['a', 'Z', '0', '-', '_', '.', '~', '/', '?', '#', '&', '=', '%', '%2', '%zz', '+', ' ', '\t', '\n', '\r', '\0', ':', '@', '[', ']', 'é', '\u{1F600}', '\uD800', '"', '\\', '*', '!', ',', ';']
   const text = (max = 24) => Array.from({ length: int(max) }, () => pick(chars)).join('')
-  const junk = () => pick([undefined, null, 0, -1, 1.5, NaN, Infinity, 2 ** 60, true, '', text(), [], [text()], {}, { toString: () => text() }, Symbol('s'), () => {}, new Date(NaN), 10n])
+  // Objects with no usable primitive value: String() of each throws.
+  const noPrimitive = () => pick([Object.create(null), { toString: 1 }, { toString: 1, valueOf: 1 }, { [Symbol.toPrimitive]() { throw new Error('no primitive') } }, { toString() { throw new RangeError('no string') } }])
+  const junk = () => pick([undefined, null, 0, -1, 1.5, NaN, Infinity, 2 ** 60, true, '', text(), [], [text()], {}, { toString: () => text() }, Symbol('s'), () => {}, new Date(NaN), 10n, noPrimitive(), noPrimitive()])
   const url = () => pick([
     `https://abc.lambda-url.eu-west-1.on.aws/${text()}`,
     `https://bucket.s3.us-east-1.amazonaws.com/${text()}?${text()}`,
@@ -72,8 +74,25 @@ function generators(random) {
     if (random() < 0.2) Object.assign(options, { signingAlgorithm: 'sigv4a', regionSet: pick([undefined, ['*'], ['us-east-1', 'eu-*'], [text()], [], junk()]) })
     return options
   }
+  // A Request whose stream may yield strings, objects or numbers, which fetch would refuse.
+  const request = () => {
+    const init = { method: pick(['POST', 'PUT', 'PATCH']), headers: pick([undefined, { 'content-type': 'text/plain' }, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }]), duplex: 'half' }
+    const requestBody = pick([stream(), stream(), text(), new Blob([text()]), undefined])
+    const made = new Request(pick(['https://abc.lambda-url.eu-west-1.on.aws/r', `https://bucket.s3.us-east-1.amazonaws.com/k${int(1000)}`]), { ...init, body: requestBody })
+    if (random() < 0.05) made.text().catch(() => {}) // read already: bodyUsed
+    return made
+  }
+  // Client options beyond signing: callbacks and counts, each sometimes junk.
+  const clientOptions = () => {
+    const options = {}
+    if (random() < 0.3) options.onHashProgress = pick([() => {}, junk(), noPrimitive()])
+    if (random() < 0.2) options.maxBufferedBodyBytes = pick([1, 1 << 20, Infinity, junk()])
+    if (random() < 0.1) options[pick(['retries', 'initRetryMs', 'maxRetryDelayMs', 'refreshMarginMs'])] = pick([0, junk()])
+    if (random() < 0.1) options.fetch = junk()
+    return options
+  }
   const materialize = (value) => (typeof value === 'function' && (value === stream || value === junk) ? value() : value)
-  return { int, pick, url, headers, body: () => materialize(body()), method, credentials, settings, junk, text }
+  return { int, pick, random, url, headers, body: () => materialize(body()), method, credentials, settings, junk, text, request, clientOptions }
 }
 
 /** The calls one case makes, each with a description for the failure message. */
@@ -81,8 +100,21 @@ function calls(g) {
   return [
     ['signRequest', () => signRequest({ method: g.method(), url: g.url(), headers: g.headers(), body: g.body() }, { ...g.credentials(), ...g.settings() })],
     ['signRequest(junk)', () => signRequest(g.junk(), g.junk())],
-    ['AwsV4Signer', () => new AwsV4Signer({ method: g.method(), url: g.url(), headers: g.headers(), body: g.body(), ...g.credentials(), ...g.settings() }).sign()],
-    ['AwsClient.sign', () => new AwsClient({ ...g.credentials(), ...g.settings() }).sign(g.url(), { method: g.method(), headers: g.headers(), body: g.body(), aws: g.settings() })],
+    ['AwsV4Signer', async () => {
+      const signer = new AwsV4Signer({ method: g.method(), url: g.url(), headers: g.headers(), body: g.body(), ...g.credentials(), ...g.settings() })
+      // Any step, and sometimes a diagnosis after signing (query mode diagnoses the request signed, not the presigned URL).
+      await signer[g.pick(['sign', 'sign', 'authHeader', 'signature', 'stringToSign', 'canonicalString', 'hexBodyHash'])]()
+      if (g.random() < 0.1) await signer.canonicalString()
+    }],
+    ['AwsClient.sign', () => new AwsClient({ ...g.credentials(), ...g.settings(), ...g.clientOptions() }).sign(g.url(), g.pick([
+      { method: g.method(), headers: g.headers(), body: g.body(), aws: { ...g.settings(), ...g.pick([{}, { onHashProgress: g.junk() }]) } },
+      { method: g.method(), headers: g.headers(), body: g.body(), signal: g.pick([undefined, g.junk()]) },
+      g.junk(),
+    ]))],
+    // One of the two per case: a Request with a body costs a clone and a read (about 1 ms each in Node 20).
+    g.random() < 0.5
+      ? ['signRequest(Request)', () => signRequest(g.request(), { ...g.credentials(), ...g.settings() })]
+      : ['AwsClient.sign(Request)', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1', ...g.clientOptions() }).sign(g.request())],
     ['AwsClient.presign', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1' }).presign(g.url(), { expiresIn: g.pick([60, -1, 0, 604801, 1.5, g.junk()]), method: g.method(), headers: g.headers() })],
     ['sha256Hex', () => sha256Hex(g.pick([g.text(), g.body(), g.junk()]))],
     ['Sha256', () => new Sha256().update(g.pick([g.text(), g.junk()])).digest()],
@@ -97,8 +129,10 @@ test(`${CASES} random cases across the signing and hashing APIs: success or a ty
   const random = prng(SEED)
   const g = generators(random)
   const outcomes = { ok: 0 }
+  const timings = {}
   for (let n = 0; n < CASES; n++) {
     for (const [name, call] of calls(g)) {
+      const started = performance.now()
       try {
         await call()
         outcomes.ok++
@@ -112,10 +146,14 @@ test(`${CASES} random cases across the signing and hashing APIs: success or a ty
         assert.ok(error instanceof IamFetchError, `${where}: ${error?.constructor?.name}: ${error?.message}\n${error?.stack}`)
         assert.ok(codes.has(error.code), `${where}: code ${error.code} is not in the .d.ts union`)
         outcomes[error.code] = (outcomes[error.code] ?? 0) + 1
+      } finally {
+        if (process.env.FUZZ_PROFILE) timings[name] = (timings[name] ?? 0) + performance.now() - started
       }
     }
   }
   // A generator that fails everything up front would prove nothing.
   assert.ok(outcomes.ok > CASES, `only ${outcomes.ok} calls succeeded`)
-  console.log(outcomes)
+  const inputs = Object.values(outcomes).reduce((sum, count) => sum + count, 0)
+  console.log({ seed: SEED, cases: CASES, inputs, ...outcomes })
+  if (process.env.FUZZ_PROFILE) console.log(timings)
 })
