@@ -322,24 +322,34 @@ function count(tally, plan, record) {
  */
 export const MEMORY_BOUND = { heapShare: 0.2, heapFloor: 8 * 2 ** 20, rssShare: 0.25, rssFloor: 48 * 2 ** 20 }
 
-function summarize({ requests, concurrency, faultRate, durationMs, cpu, tally, samples, stackLog, stackErrors }) {
+/**
+ * The memory verdict over samples taken after a full GC (sampleMemory): the
+ * baseline is past warm-up (JIT, the wasm instance, undici's pool), a tenth of
+ * the run and at least 1,000 requests when there are 2,000; the end must stay
+ * within MEMORY_BOUND of it. Shared with the proxy soak (proxy-soak.mjs).
+ */
+export function memoryVerdict(samples, requests) {
   samples.sort((a, b) => a.requests - b.requests)
-  // Past warm-up (JIT, the wasm instance, undici's pool): a tenth of the run, and at least 1,000 requests when there are 2,000.
   const baseline = samples.find((s) => s.requests >= Math.max(requests / 10, Math.min(1000, requests / 2))) ?? samples[0]
   const end = samples.at(-1)
   const heapLimit = baseline.heapUsed + Math.max(baseline.heapUsed * MEMORY_BOUND.heapShare, MEMORY_BOUND.heapFloor)
   const rssLimit = baseline.rss + Math.max(baseline.rss * MEMORY_BOUND.rssShare, MEMORY_BOUND.rssFloor)
-  const memory = { baseline: baseline.requests, heapLimit, rssLimit, flat: end.heapUsed <= heapLimit && end.rss <= rssLimit }
+  return { baseline: baseline.requests, heapLimit, rssLimit, flat: end.heapUsed <= heapLimit && end.rss <= rssLimit }
+}
+
+function summarize({ requests, concurrency, faultRate, durationMs, cpu, tally, samples, stackLog, stackErrors }) {
+  const memory = memoryVerdict(samples, requests)
+  const end = samples.at(-1)
   const problems = []
   if (tally.lost) problems.push(`${tally.lost} request(s) lost`)
-  if (!memory.flat) problems.push(`memory grew past the bound between ${baseline.requests} and ${end.requests} requests`)
+  if (!memory.flat) problems.push(`memory grew past the bound between ${memory.baseline} and ${end.requests} requests`)
   return {
     requests, concurrency, faultRate, durationMs, requestsPerSecond: requests / (durationMs / 1000), cpu,
     ...tally, samples, memory, stackLog, stackErrors, passed: problems.length === 0, problems,
   }
 }
 
-function sampleMemory(requests, elapsedMs, gc) {
+export function sampleMemory(requests, elapsedMs, gc) {
   gc()
   gc()
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
@@ -349,7 +359,7 @@ function sampleMemory(requests, elapsedMs, gc) {
 }
 
 /** A full GC on demand, with or without --expose-gc on the command line. */
-function exposeGc() {
+export function exposeGc() {
   if (typeof globalThis.gc === 'function') return globalThis.gc
   v8.setFlagsFromString('--expose-gc')
   return vm.runInNewContext('gc')
@@ -401,7 +411,7 @@ async function setStackClock(stack, offsetSeconds) {
   await res.body?.cancel()
 }
 
-function pickWeighted(table, random) {
+export function pickWeighted(table, random) {
   const entries = Object.entries(table)
   let roll = random() * entries.reduce((sum, [, v]) => sum + v.weight, 0)
   for (const [name, value] of entries) {
@@ -415,14 +425,14 @@ function pickWeighted(table, random) {
  * Seeded bytes, n at a time: the AES-128-CTR keystream under a key derived
  * from the seed. The same seed gives the same requests, faults and bodies.
  */
-function seededBytes(seed) {
+export function seededBytes(seed) {
   const key = createHash('sha256').update(String(seed)).digest().subarray(0, 16)
   const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16))
   return (n) => cipher.update(Buffer.alloc(n))
 }
 
 /** Seeded numbers in [0, 1). */
-function seededRandom(seed) {
+export function seededRandom(seed) {
   const next = seededBytes(seed)
   let pool = Buffer.alloc(0)
   let at = 0
@@ -436,7 +446,7 @@ function seededRandom(seed) {
   }
 }
 
-const mib = (bytes) => (bytes / 2 ** 20).toFixed(1)
+export const mib = (bytes) => (bytes / 2 ** 20).toFixed(1)
 
 /** The report as a few plain-text tables. */
 export function formatReport(report) {
