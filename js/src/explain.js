@@ -25,6 +25,8 @@ const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language'
  * @returns {Promise<{ cause: string, summary: string, evidence: string[], clockOffsetMs?: number, canonicalRequest?: string, stringToSign?: string, expectedCanonicalRequest?: string, expectedStringToSign?: string }>}
  */
 export async function explainFailure(failure, signedRequest) {
+  // Anything else given as the signed Request is ignored, as if not given.
+  if (!(signedRequest instanceof Request)) signedRequest = undefined
   const context = signings.get(failure) ?? (signedRequest && signings.get(signedRequest))
   if (!(failure instanceof Response)) return explainThrown(failure, signedRequest, context)
   const body = failure.bodyUsed ? '' : await failure.clone().text()
@@ -92,7 +94,7 @@ function dateOf(response) {
 /** fetch threw: in a browser, a CORS refusal looks exactly like a network failure. */
 function explainThrown(error, signedRequest, context) {
   if (error?.name === 'AbortError') {
-    return { cause: 'aborted', summary: 'The request was aborted.', evidence: [String(error.message ?? error)] }
+    return { cause: 'aborted', summary: 'The request was aborted.', evidence: [describe(error)] }
   }
   const request = signedRequest ?? context?.request
   const needsAllowing = request
@@ -102,11 +104,20 @@ function explainThrown(error, signedRequest, context) {
     cause: 'cors-or-network',
     summary: 'The request never got an answer: the network failed, or (in a browser) CORS refused it.',
     evidence: [
-      `fetch threw: ${error?.message ?? error}`,
+      `fetch threw: ${describe(error)}`,
       `the endpoint's CORS AllowHeaders must list: ${needsAllowing.join(', ')}`,
       `its AllowOrigins must include this page's origin, and AllowMethods ${context?.method ?? request?.method ?? 'the method'}`,
       'ExposeHeaders should list date, x-amzn-errortype and x-amzn-requestid, so that failures can be explained',
     ],
+  }
+}
+
+/** What was thrown, as text: anything may be thrown, even a value String() refuses. */
+function describe(error) {
+  try {
+    return String(error?.message ?? error)
+  } catch {
+    return 'a value with no text'
   }
 }
 

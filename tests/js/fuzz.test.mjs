@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { distEntry, repoRoot } from './support/paths.mjs'
 
-const { AwsClient, AwsV4Signer, IamFetchError, Sha256, init, sha256Hex, signRequest } = await import(distEntry)
+const { AwsClient, AwsV4Signer, IamFetchError, Sha256, explainFailure, init, sha256Hex, signRequest } = await import(distEntry)
 
 const CASES = Number(process.env.FUZZ_CASES ?? 1500)
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202)
@@ -116,6 +116,11 @@ function calls(g) {
       ? ['signRequest(Request)', () => signRequest(g.request(), { ...g.credentials(), ...g.settings() })]
       : ['AwsClient.sign(Request)', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1', ...g.clientOptions() }).sign(g.request())],
     ['AwsClient.presign', () => new AwsClient({ ...g.credentials(), service: 'lambda', region: 'us-east-1' }).presign(g.url(), { expiresIn: g.pick([60, -1, 0, 604801, 1.5, g.junk()]), method: g.method(), headers: g.headers() })],
+    // Anything a fetch may answer or throw, with anything as the signed Request.
+    ['explainFailure', () => explainFailure(
+      g.pick([new Response(g.text(), { status: g.pick([400, 403, 500]) }), new Error(g.text()), Object.assign(new Error('aborted'), { name: 'AbortError' }), g.junk()]),
+      g.pick([undefined, new Request('https://abc.lambda-url.eu-west-1.on.aws/'), g.junk()]),
+    )],
     ['sha256Hex', () => sha256Hex(g.pick([g.text(), g.body(), g.junk()]))],
     ['Sha256', () => new Sha256().update(g.pick([g.text(), g.junk()])).digest()],
     // The core is loaded: a source for it is ignored, anything else is refused. (Not sigv4a or

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'
 
-const { AwsClient, AwsV4Signer, IamFetchError, init, signRequest } = await import(distEntry)
+const { AwsClient, AwsV4Signer, IamFetchError, explainFailure, init, signRequest } = await import(distEntry)
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -125,5 +125,20 @@ test('objects with no usable primitive value, where a string is expected, are ty
       sites[`AwsV4Signer.${method} header`] = () => signer({ headers: { 'x-a': make() } })[method]()
     }
     for (const [site, call] of Object.entries(sites)) await rejectsTyped(call, undefined, `${site}: ${label}`)
+  }
+})
+
+test('explainFailure explains anything thrown, and ignores a signed Request that is none', async () => {
+  for (const [label, make] of Object.entries(NO_PRIMITIVE)) {
+    const explanation = await explainFailure(make())
+    assert.equal(explanation.cause, 'cors-or-network', label)
+    assert.ok(explanation.evidence.every((line) => typeof line === 'string'), label)
+  }
+  const aborted = Object.assign(Object.create(null), { name: 'AbortError', message: { toString: 1 } })
+  assert.equal((await explainFailure(aborted)).cause, 'aborted')
+  for (const junk of [1, 'request', {}, Object.create(null)]) {
+    const explanation = await explainFailure(new Response('', { status: 403 }), junk)
+    assert.equal(typeof explanation.cause, 'string')
+    assert.equal((await explainFailure(new Error('network'), junk)).cause, 'cors-or-network')
   }
 })
