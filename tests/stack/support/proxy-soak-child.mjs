@@ -23,6 +23,11 @@ const proxy = createSigningProxy({
 })
 const server = serve({ fetch: proxy, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false })
 await once(server, 'listening')
+// Node closes a kept-alive connection idle for 5 s; a viewer reusing it at that
+// moment gets no answer (HTTP/1.1's keep-alive race, which undici's 1 s margin
+// misses on a loaded machine). That is no loss of the proxy's: longer than any
+// pause in the soak, so that a viewer left without an answer is the proxy's doing.
+server.keepAliveTimeout = 120_000
 
 const connections = () => new Promise((resolve) => server.getConnections((error, n) => resolve(error ? -1 : n)))
 const admin = createServer(async (req, res) => {

@@ -56,7 +56,7 @@ const SIGNING = { accessKeyId: 'AKIDSOAKPROXY0000001', secretAccessKey: 'local-o
 /** The proxy's body deadline, short so that slowloris viewers are cut off in seconds. */
 const BODY_TIMEOUT_MS = 2000
 /** A hostile connection still open this long after bodyTimeoutMs is held. */
-const HOLD_GRACE_MS = 2000
+const HOLD_GRACE_MS = 5000
 const MAX_BODY = 1024 * 1024
 
 /** What valid viewers send (weights in percent of all requests). */
@@ -274,7 +274,10 @@ async function sendValid(proxyUrl, plan, token, requestTimeoutMs) {
   try {
     response = await fetch(`${proxyUrl}/soak/${plan.id}?id=${plan.id}&answer=${plan.answer}`, { method, headers, body, signal })
   } catch (error) {
-    return { verdict: 'lost', outcome: signal.aborted ? 'hung: no answer' : `no answer: ${error?.cause?.code ?? error?.message}` }
+    // The socket's byte counts tell a reused connection closed under the request (nothing read) from an answer cut short.
+    const socket = error?.cause?.socket
+    const bytes = socket ? ` (${error.cause.message}; connection had written ${socket.bytesWritten}, read ${socket.bytesRead} bytes)` : ''
+    return { verdict: 'lost', outcome: signal.aborted ? 'hung: no answer' : `no answer: ${error?.cause?.code ?? error?.message}`, reason: bytes || undefined }
   }
   let text
   try {
@@ -498,7 +501,8 @@ async function startUpstream() {
     }
     res.end(echo)
   }
-  server.keepAliveTimeout = 5000
+  // Longer than any pause, as the proxy child's: a race on a kept-alive connection would be no fault of the proxy's.
+  server.keepAliveTimeout = 120_000
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   return {
