@@ -5,13 +5,25 @@
 // (access tokens).
 import { CognitoJwtVerifier, validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier'
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
+import { SimpleJwksCache, assertIsJwks, assertIsSignatureJwk } from 'aws-jwt-verify/jwk'
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt'
+import { safeJsonParse } from 'aws-jwt-verify/safe-json-parse'
 import {
   CognitoJwtInvalidClientIdError, CognitoJwtInvalidGroupError, CognitoJwtInvalidTokenUseError, FetchError,
-  JwksNotAvailableInCacheError, JwksValidationError, JwtBaseError, JwtExpiredError, JwtInvalidAudienceError,
-  JwtInvalidIssuerError, JwtInvalidScopeError, JwtNotBeforeError, NonRetryableFetchError, WaitPeriodNotYetEndedJwkError,
+  JwkValidationError, JwksNotAvailableInCacheError, JwksValidationError, JwtBaseError, JwtExpiredError, JwtInvalidAudienceError,
+  JwtInvalidIssuerError, JwtInvalidScopeError, JwtNotBeforeError, WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error'
 import { IamFetchError } from '../errors.js'
+import { readCapped } from '../read-capped.js'
+
+/** A user pool's JWKS is a few KiB; anything near this is not one. */
+const JWKS_MAX_BYTES = 1024 * 1024
+/**
+ * After a failed JWKS fetch, no other for this long: the answer is 503 at once.
+ * The same period as aws-jwt-verify's penalty box for unknown kids, so that
+ * forged tokens cannot make the proxy hammer a failing endpoint either.
+ */
+const JWKS_COOL_DOWN_MS = 10_000
 
 const VERIFY_KEYS = new Set(['userPoolId', 'clientId', 'tokenUse', 'issuer', 'jwksUri', 'jwks', 'groups', 'scope', 'graceSeconds', 'jwksTimeoutMs', 'customJwtCheck'])
 
@@ -57,29 +69,22 @@ export function tokenVerifier(verify, fetchImpl) {
   }
   if (!issuer && !userPoolId) throw new IamFetchError('ERR_INVALID_OPTIONS', 'verify needs userPoolId (or, for a user pool served elsewhere, issuer and jwksUri)')
   for (const [name, value] of [['issuer', issuer], ['jwksUri', jwksUri]]) {
-    if (value !== undefined && !isHttpUrl(value)) throw new IamFetchError('ERR_INVALID_OPTIONS', `verify.${name} must be an http(s) URL`)
+    if (value === undefined) continue
+    if (!isHttpUrl(value)) throw new IamFetchError('ERR_INVALID_OPTIONS', `verify.${name} must be an http(s) URL`)
+    // Neither is a secret, and both end up in error messages: a password in one is refused, never echoed.
+    if (hasUserinfo(value)) throw new IamFetchError('ERR_INVALID_OPTIONS', `verify.${name} cannot carry credentials (user:password@)`)
+  }
+  if (jwksTimeoutMs !== undefined && (!Number.isFinite(jwksTimeoutMs) || jwksTimeoutMs <= 0)) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', 'verify.jwksTimeoutMs must be a positive number of milliseconds')
   }
 
   // The JWKS comes over the runtime's fetch (workerd has no node:https, the
   // local user pool is plain http), from jwksUri when given. The cache key
-  // stays the URI the verifier derives from the issuer.
-  const fetcher = {
-    async fetch(uri) {
-      const target = jwksUri ? String(jwksUri) : uri
-      let response
-      try {
-        response = await (fetchImpl ?? globalThis.fetch)(target, { headers: { accept: 'application/json' }, signal: timeoutSignal(jwksTimeoutMs) })
-      } catch (error) {
-        throw new FetchError(target, error?.message ?? String(error))
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel()
-        throw new NonRetryableFetchError(target, `status ${response.status}, expected 200`)
-      }
-      return response.arrayBuffer()
-    },
-  }
-  const jwksCache = new SimpleJwksCache({ fetcher })
+  // stays the URI the verifier derives from the issuer. The cache handles
+  // unknown kids (its penalty box); the loader handles failures: one fetch at
+  // a time, a cool-down after a failure, a capped body with one deadline.
+  const loader = jwksLoader((uri) => (jwksUri ? String(jwksUri) : uri), fetchImpl, jwksTimeoutMs)
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: loader }, jwksParser: (jwks) => jwks })
   const checks = { clientId, tokenUse, groups: groups ?? null }
   let verifier
   try {
@@ -105,12 +110,109 @@ export function tokenVerifier(verify, fetchImpl) {
     for (const config of verifier.issuersConfig.values()) jwksCache.addJwks(config.jwksUri, jwks)
   }
 
+  const issuers = new Set(verifier.issuersConfig.keys())
+
   return async (token) => {
+    // A token from another issuer is refused for that, before its key is
+    // looked up: it is not "invalid", and its unknown kid must not cost a JWKS fetch.
+    let iss
+    try {
+      iss = decomposeUnverifiedJwt(token).payload.iss
+    } catch { /* malformed: verify() says so */ }
+    if (typeof iss === 'string' && !issuers.has(iss)) {
+      throw new TokenRefusal(401, 'ERR_TOKEN_WRONG_ISSUER', 'the token comes from another issuer')
+    }
     try {
       return await verifier.verify(token)
     } catch (error) {
       throw refusalFor(error)
     }
+  }
+}
+
+/** The JWKS could not be had: the proxy's problem (503), never the viewer's. Its message names no URL credentials. */
+class JwksUnavailable extends Error {
+  constructor(message) {
+    super(message)
+    this.name = 'JwksUnavailable'
+  }
+}
+
+/**
+ * `(uri) => Promise<Jwks>`: fetches, caps and parses a JWKS, checking that
+ * each signing key imports. Concurrent calls share one fetch; after a failure,
+ * calls within JWKS_COOL_DOWN_MS fail at once with the same error.
+ */
+function jwksLoader(targetOf, fetchImpl, timeoutMs) {
+  let inFlight
+  let failure
+  let failedAt = -Infinity
+  const load = async (uri) => {
+    const target = targetOf(uri)
+    const where = withoutUserinfo(target)
+    let response
+    try {
+      response = await (fetchImpl ?? globalThis.fetch)(target, { headers: { accept: 'application/json' }, signal: timeoutSignal(timeoutMs) })
+    } catch (error) {
+      throw new JwksUnavailable(`the JWKS at ${where} could not be fetched: ${error?.name === 'TimeoutError' || error?.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : 'network error'}`)
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => {})
+      throw new JwksUnavailable(`the JWKS at ${where} answered ${response.status}, expected 200`)
+    }
+    let jwks
+    try {
+      const bytes = await readCapped(response, { maxBytes: JWKS_MAX_BYTES, deadlineMs: timeoutMs, what: `the JWKS at ${where}` })
+      jwks = safeJsonParse(new TextDecoder().decode(bytes))
+      assertIsJwks(jwks)
+    } catch (error) {
+      const why = error instanceof IamFetchError || error?.name === 'TimeoutError' ? error.message
+        : error?.name === 'AbortError' ? `the JWKS at ${where}: the answer's body did not arrive within ${timeoutMs} ms`
+          : `the JWKS at ${where} is not a JWKS`
+      throw new JwksUnavailable(why)
+    }
+    for (const jwk of jwks.keys) {
+      if (jwk.use !== undefined && jwk.use !== 'sig') continue
+      if (!(await importable(jwk))) throw new JwksUnavailable(`the JWKS at ${where} holds a malformed signing key (kid ${JSON.stringify(String(jwk.kid)).slice(0, 80)})`)
+    }
+    return jwks
+  }
+  return (uri) => {
+    if (inFlight) return inFlight
+    if (failure && Date.now() - failedAt < JWKS_COOL_DOWN_MS) return Promise.reject(failure)
+    inFlight = load(uri).then(
+      (jwks) => {
+        failure = undefined
+        return jwks
+      },
+      (error) => {
+        failure = error instanceof JwksUnavailable ? error : new JwksUnavailable('the JWKS could not be loaded')
+        failedAt = Date.now()
+        throw failure
+      },
+    ).finally(() => {
+      inFlight = undefined
+    })
+    return inFlight
+  }
+}
+
+/** Whether WebCrypto takes the key as a signature key of its type (a malformed modulus or point does not). */
+async function importable(jwk) {
+  try {
+    assertIsSignatureJwk(jwk)
+    const subtle = globalThis.crypto?.subtle
+    if (!subtle) return true
+    if (jwk.kty === 'RSA') {
+      // WebCrypto takes any modulus, even a few bytes of zeros; a signing key under 2048 bits is not a real one.
+      if (!/^[A-Za-z0-9_-]+$/.test(jwk.n) || Math.floor(jwk.n.replace(/^A+/, '').length * 6 / 8) < 255) return false
+      await subtle.importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e }, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify'])
+    } else if (jwk.kty === 'EC') {
+      await subtle.importKey('jwk', { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: jwk.crv }, false, ['verify'])
+    }
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -127,8 +229,9 @@ function refusalFor(error) {
   if (error instanceof CognitoJwtInvalidGroupError || error instanceof JwtInvalidScopeError) {
     return new TokenRefusal(403, 'ERR_TOKEN_FORBIDDEN', 'the token lacks a required group or scope', error)
   }
-  // The JWKS could not be had: the proxy's problem, not the viewer's.
-  if (error instanceof FetchError || error instanceof JwksValidationError || error instanceof JwksNotAvailableInCacheError) {
+  // The JWKS could not be had, or holds a key that is not one: the proxy's problem, not the viewer's.
+  if (error instanceof JwksUnavailable || error instanceof FetchError || error instanceof JwksValidationError
+    || error instanceof JwkValidationError || error instanceof JwksNotAvailableInCacheError) {
     return new TokenRefusal(503, 'ERR_JWKS_UNAVAILABLE', "the user pool's signing keys (JWKS) could not be fetched", error)
   }
   // An unknown kid right after a refetch: a forged key id, or a rotation still propagating.
@@ -149,6 +252,22 @@ function isHttpUrl(value) {
     return url.protocol === 'https:' || url.protocol === 'http:'
   } catch {
     return false
+  }
+}
+
+function hasUserinfo(value) {
+  const url = new URL(String(value))
+  return Boolean(url.username || url.password)
+}
+
+function withoutUserinfo(value) {
+  try {
+    const url = new URL(String(value))
+    url.username = ''
+    url.password = ''
+    return url.href
+  } catch {
+    return 'the configured URL'
   }
 }
 

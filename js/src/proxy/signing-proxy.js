@@ -159,40 +159,56 @@ export function createSigningProxy(options) {
       answer.append(name, value)
     }
     if (corsPolicy) addCorsHeaders(answer, corsPolicy, origin)
-    const nullBody = NULL_BODY_STATUSES.has(upstreamResponse.status) || method === 'HEAD'
+    const nullBody = NULL_BODY_STATUSES.has(upstreamResponse.status) || method === 'HEAD' || !upstreamResponse.body
     if (nullBody) await upstreamResponse.body?.cancel()
-    return new Response(nullBody ? null : upstreamResponse.body, {
+    return new Response(nullBody ? null : relayedAnswer(upstreamResponse.body, viewer, (error) => report(error, request)), {
       status: upstreamResponse.status,
       statusText: upstreamResponse.statusText,
       headers: answer,
     })
   }
 
+  /** Tells onError about the proxy's own 5xx, 408 and 499; returns what the viewer is told. */
+  function report(error, request) {
+    const failure = classify(error)
+    if (failure.status >= 500 || failure.status === 499 || failure.status === 408) {
+      try {
+        onError?.(error, { code: failure.code, status: failure.status, request })
+      } catch { /* a failing logger must not turn into another answer */ }
+    }
+    return failure
+  }
+
   return async function signingProxy(request) {
     const method = String(request.method).toUpperCase()
     const viewer = viewerSide(request, method === 'GET' || method === 'HEAD' ? 0 : bodyTimeoutMs)
+    let response
     try {
-      const response = await handle(request, viewer)
+      response = await handle(request, viewer)
       // A body still streaming upstream keeps its deadline until it ends (streamedBody).
       if (!viewer.streaming) viewer.bodyEnded()
       // The proxy's own refusals (401, 405, 413, ...) must be readable by the page too.
       if (corsPolicy && response.headers.has('x-iamfetch-proxy-error')) addCorsHeaders(response.headers, corsPolicy, request.headers.get('origin'))
-      return response
     } catch (caught) {
       viewer.bodyEnded()
       // Once the viewer has gone or run out of time, that is what happened, whatever failed after it.
-      const error = viewer.signal.aborted ? viewer.signal.reason : caught
-      const failure = classify(error)
-      if (failure.status >= 500 || failure.status === 499 || failure.status === 408) {
-        try {
-          onError?.(error, { code: failure.code, status: failure.status, request })
-        } catch { /* a failing logger must not turn into another answer */ }
-      }
-      const response = problem(failure.status, failure.code, failure.message, failure.headers)
+      const failure = report(viewer.signal.aborted ? viewer.signal.reason : caught, request)
+      response = problem(failure.status, failure.code, failure.message, failure.headers)
       if (corsPolicy) addCorsHeaders(response.headers, corsPolicy, request.headers.get('origin'))
-      return response
     }
+    // A body the proxy will not read to its end (a GET's, a refused request's,
+    // one past its deadline) must not keep the connection: this answer is the
+    // connection's last, and says so (Node's server closes it once written).
+    if (bodyDeclared(request.headers) && !viewer.bodyConsumed) response.headers.set('connection', 'close')
+    // The viewer's signal is followed until the answer's body is done (relayedAnswer), no longer.
+    if (!response.body || response.headers.has('x-iamfetch-proxy-error')) viewer.release()
+    return response
   }
+}
+
+/** Whether the request says a body follows (a length above 0, or chunks). */
+function bodyDeclared(headers) {
+  return headers.has('transfer-encoding') || Number(headers.get('content-length')) > 0
 }
 
 class CredentialsFailure extends Error {
@@ -222,12 +238,65 @@ function viewerSide(request, bodyTimeoutMs) {
   }
   const gone = (cause) => fail(new ProxyFailure(499, 'ERR_CLIENT_CLOSED', 'the viewer went away', cause))
   const viewerSignal = request.signal
+  const onViewerAbort = () => gone(viewerSignal.reason)
   if (viewerSignal?.aborted) gone(viewerSignal.reason)
-  viewerSignal?.addEventListener('abort', () => gone(viewerSignal.reason), { once: true })
+  // Removed by release(): a caller's signal may outlive many requests (one per server, say).
+  else viewerSignal?.addEventListener('abort', onViewerAbort, { once: true })
   const timer = bodyTimeoutMs
     ? setTimeout(() => fail(new ProxyFailure(408, 'ERR_BODY_TIMEOUT', `the request body did not arrive within ${bodyTimeoutMs} ms`)), bodyTimeoutMs)
     : undefined
-  return { signal: controller.signal, gone, bodyEnded: () => clearTimeout(timer), streaming: false }
+  const bodyEnded = () => clearTimeout(timer)
+  return {
+    signal: controller.signal,
+    gone,
+    bodyEnded,
+    release() {
+      bodyEnded()
+      viewerSignal?.removeEventListener('abort', onViewerAbort)
+    },
+    streaming: false,
+    bodyConsumed: false,
+  }
+}
+
+/**
+ * The upstream's answer, passed on as the viewer reads it. Once its head is
+ * sent, a failure (the viewer's body past its deadline, the viewer gone, the
+ * upstream cut off) can no longer be answered: the stream errors, so the
+ * runtime aborts the connection instead of ending the answer as if whole, and
+ * onError is told.
+ */
+function relayedAnswer(body, viewer, report) {
+  const reader = body.getReader()
+  let done = false
+  const finish = () => {
+    done = true
+    viewer.release()
+  }
+  return new ReadableStream({
+    async pull(controller) {
+      let chunk
+      try {
+        chunk = await reader.read()
+      } catch (caught) {
+        const error = viewer.signal.aborted ? viewer.signal.reason : caught
+        finish()
+        report(error)
+        controller.error(error)
+        return
+      }
+      if (chunk.done) {
+        finish()
+        controller.close()
+      } else {
+        controller.enqueue(chunk.value)
+      }
+    },
+    cancel(reason) {
+      if (!done) finish()
+      return reader.cancel(reason)
+    },
+  }, { highWaterMark: 0 })
 }
 
 /**
@@ -248,6 +317,7 @@ function streamedBody(body, viewer) {
       }
       if (chunk.done) {
         viewer.bodyEnded()
+        viewer.bodyConsumed = true
         controller.close()
       } else {
         controller.enqueue(chunk.value)
@@ -271,7 +341,10 @@ async function readLimited(request, limit, viewer) {
   }
   if (!request.body) return null
   try {
-    return (await readUpTo(request.body, limit, undefined, viewer.signal)) ?? TOO_LARGE
+    const body = await readUpTo(request.body, limit, undefined, viewer.signal)
+    if (body === undefined) return TOO_LARGE
+    viewer.bodyConsumed = true
+    return body
   } catch (error) {
     // A body that cannot be read any more is a viewer that went away; a chunk that is not bytes is not.
     if (!(error instanceof IamFetchError)) viewer.gone(error)
