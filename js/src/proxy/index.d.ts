@@ -39,7 +39,7 @@ export interface CognitoVerifyOptions {
   scope?: string | string[] | null
   /** Clock tolerance for exp and nbf, in seconds. */
   graceSeconds?: number
-  /** Time limit of a JWKS fetch (default 5000 ms). */
+  /** Time limit of a JWKS fetch, its whole body included (default 5000 ms). The body is capped at 1 MiB; after a failed fetch none is made for 10 s (503 meanwhile for unknown kids). */
   jwksTimeoutMs?: number
   /** Your own check after the standard ones; throw to refuse (401). */
   customJwtCheck?: (props: { header: Record<string, unknown>; payload: TokenClaims; jwk: Record<string, unknown> }) => void | Promise<void>
@@ -103,7 +103,9 @@ export interface SigningProxyOptions {
   /**
    * The viewer's whole body must arrive within this, counted from the request
    * (default 30000; 0: none), else 408 `ERR_BODY_TIMEOUT`: a viewer that drips
-   * its body cannot hold a connection for as long as it likes.
+   * its body cannot hold a connection for as long as it likes. An answer to a
+   * request whose body the proxy did not read to its end (GET, HEAD, refusals,
+   * 408) carries `Connection: close`.
    */
   bodyTimeoutMs?: number
   /** Retries of 429/5xx/network failures for idempotent requests with replayable bodies (default 2). */
