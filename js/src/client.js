@@ -7,6 +7,7 @@ import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './explain.js'
 import { skewOffsetMs } from './clock-skew.js'
+import { readCappedText } from './read-capped.js'
 import { backoffDelayMs } from './backoff.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
@@ -16,6 +17,13 @@ const WRITES_BODY = new Set(['POST', 'PUT', 'PATCH'])
  * looks exactly like one and never heals, so it should surface in well under a second.
  */
 const NETWORK_RETRIES = 2
+/**
+ * A 403 body is read to see whether it is a clock-skew refusal: AWS's is under
+ * 1 KB and comes with the headers. A larger or slower one is not, and must not
+ * hold the call or fill memory (the caller's copy keeps what was read, at most this).
+ */
+const SKEW_BODY_BYTES = 64 * 1024
+const SKEW_BODY_DEADLINE_MS = 3000
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
 /** What `init.aws` may override for one call. */
@@ -182,8 +190,9 @@ export class AwsClient {
 
   /** On AWS's clock-skew 403, takes the offset from the Date header; true if learned. */
   async #learnClockOffset(response) {
-    // A body cut off mid-way is not a skew answer: the caller gets the Response as fetch would give it.
-    const offsetMs = await skewOffsetMs(response, () => response.clone().text().catch(() => ''))
+    // A body cut off mid-way, too large or too slow is not a skew answer: the caller gets the Response as fetch would give it.
+    const readBody = () => readCappedText(response.clone(), { maxBytes: SKEW_BODY_BYTES, deadlineMs: SKEW_BODY_DEADLINE_MS, what: 'the 403 answer' }).catch(() => '')
+    const offsetMs = await skewOffsetMs(response, readBody)
     if (offsetMs === undefined) return false
     this.#clockOffsetMs = offsetMs
     return true

@@ -345,3 +345,45 @@ test('an Expiration of 2030-02-31 is refused, not read as March 3', async (t) =>
     assert.equal(ok.expiration.toISOString(), leap.replace('Z', '.000Z'))
   }
 })
+
+// The client's clock-skew check reads a 403's body: capped and bounded in time.
+
+test('a 403 with a Date whose body drips or runs to 100 MB is not read whole: the caller gets it promptly', async (t) => {
+  const chunk = Buffer.alloc(1024 * 1024, ' ')
+  let requests = 0
+  const base = await serve(t, (req, res) => {
+    requests++
+    res.on('error', () => {})
+    res.writeHead(403, { 'content-type': 'application/json', date: new Date(Date.now() + 1_200_000).toUTCString() })
+    res.write('{"message":"Signature expired: 20300101T000000Z is now earlier than 20300101T000500Z"')
+    if (req.url === '/drip') {
+      const timer = setInterval(() => res.write(' '), 100)
+      res.on('close', () => clearInterval(timer))
+      return
+    }
+    let sent = 0
+    const more = () => {
+      while (sent < 100) {
+        sent++
+        if (!res.write(chunk)) return res.once('drain', more)
+      }
+      res.end('}')
+    }
+    more()
+  })
+  const client = new AwsClient({ ...KEYS, service: 'lambda', region: 'us-east-1' })
+  let started = Date.now()
+  const dripped = await client.fetch(`${base}/drip`)
+  assert.equal(dripped.status, 403)
+  assert.ok(Date.now() - started < 4500, `the dripped 403 came back after ${Date.now() - started} ms`)
+  await dripped.body.cancel()
+  const before = process.memoryUsage().rss
+  started = Date.now()
+  const large = await client.fetch(`${base}/large`)
+  assert.equal(large.status, 403)
+  assert.ok(Date.now() - started < 2000, `the 100 MB 403 came back after ${Date.now() - started} ms`)
+  assert.ok(process.memoryUsage().rss - before < 40 * 1024 * 1024, `RSS grew ${(process.memoryUsage().rss - before) >> 20} MB`)
+  await large.body.cancel()
+  assert.equal(requests, 2, 'neither is taken for a skew refusal: no second attempt')
+  assert.equal(client.clockOffsetMs, 0)
+})
