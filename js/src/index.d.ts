@@ -234,7 +234,7 @@ export class AwsV4Signer {
   hexBodyHash(): Promise<string>
 }
 
-/** Temporary credentials. `expiration` drives caching and refresh; from Cognito and STS it is on this device's clock (AWS's expiry shifted by the offset of the answer's Date header, when over a minute), so a skewed device neither refuses fresh credentials nor uses them past their end. */
+/** Temporary credentials. `expiration` drives caching and refresh; from Cognito and STS it is on this device's clock (AWS's expiry shifted by the offset of the answer's Date header, when over a minute, never to more than 12 hours from now), so a skewed device neither refuses fresh credentials nor uses them past their end. */
 export interface AwsCredentials extends Credentials {
   expiration?: Date
 }
@@ -304,7 +304,7 @@ export function fromStatic(credentials: AwsCredentials): CredentialProvider
 export function fromEnv(env?: Record<string, string | undefined>): CredentialProvider
 
 export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOptions, 'datetime'> {
-  /** Credentials, or a provider of them; cached until `refreshMarginMs` before expiry, one refresh shared by concurrent calls. */
+  /** Credentials, or a provider of them; cached until `refreshMarginMs` before expiry, one refresh shared by concurrent calls (a new one once every call waiting on it has aborted); a failed refresh while the cached credentials are valid serves them and is retried after a backoff. */
   credentials?: AwsCredentials | CredentialProvider
   /** How long before expiry credentials are refreshed (default 300000). */
   refreshMarginMs?: number

@@ -16,9 +16,9 @@ export interface NodeProviderChainOptions {
   imds?: boolean
   /** IMDS base URL; default AWS_EC2_METADATA_SERVICE_ENDPOINT, then http://169.254.169.254 ([fd00:ec2::254] with AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6). */
   imdsEndpoint?: string
-  /** Time limit of one request to the container endpoint or IMDS (default 1000 ms). */
+  /** Time limit of one request to the container endpoint or IMDS, its whole answer included (default 1000 ms); at most 64 KiB of an answer is read. */
   metadataTimeoutMs?: number
-  /** Time limit of one STS attempt (default 10000 ms). */
+  /** Time limit of one STS attempt, its whole answer included (default 10000 ms); at most 1 MiB of an answer is read. */
   stsTimeoutMs?: number
   /** Time limit of one whole resolution; past it, ERR_CREDENTIALS_TIMEOUT (default 30000 ms). */
   timeoutMs?: number
@@ -36,6 +36,9 @@ export interface NodeProviderChainOptions {
  * The first configured source answers; if it fails, the chain stops with ERR_NO_CREDENTIAL_SOURCE,
  * whose message says what became of each source and whose `cause` is the failure.
  * Cached until `refreshMarginMs` before expiry, one refresh shared by concurrent callers;
- * a caller's AbortSignal ends its own wait.
+ * a caller's AbortSignal ends its own wait, and once every waiter has aborted the next
+ * call starts a new refresh. A refresh that fails while the cached credentials are
+ * still valid returns them, and is tried again after a backoff. Token files must be
+ * regular files of at most 64 KiB; configured URLs may not carry user:password@.
  */
 export function fromNodeProviderChain(options?: NodeProviderChainOptions): (signal?: AbortSignal) => Promise<AwsCredentials>
