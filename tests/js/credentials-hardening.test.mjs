@@ -293,7 +293,7 @@ test('a token file deleted while the cached credentials are valid: the next call
   let stsCalls = 0
   const stub = async () => {
     stsCalls++
-    return new Response(stsXml(new Date(Date.now() + 4000).toISOString()), { headers: { 'content-type': 'text/xml' } })
+    return new Response(stsXml(new Date(Date.now() + 8000).toISOString()), { headers: { 'content-type': 'text/xml' } })
   }
   const env = { AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/x', AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_EC2_METADATA_DISABLED: '1' }
   const chain = fromNodeProviderChain({ env, fetch: stub })
@@ -301,8 +301,8 @@ test('a token file deleted while the cached credentials are valid: the next call
   await client.sign(URL_)
   assert.equal(stsCalls, 1)
   unlinkSync(tokenFile)
-  // Fresh for half their 4 s life; then refreshed, and the refresh fails.
-  await new Promise((resolve) => setTimeout(resolve, 2200))
+  // Fresh for half their 8 s life; then refreshed, and the refresh fails.
+  await new Promise((resolve) => setTimeout(resolve, 4200))
   const signed = await client.sign(URL_)
   assert.match(signed.headers.get('authorization'), /Credential=ASIASTSSTUBKEY\//)
   await client.sign(URL_)
@@ -321,7 +321,8 @@ test('a provider that fails while its cached credentials are valid is asked agai
   await new Promise((resolve) => setTimeout(resolve, 1600))
   await client.sign(URL_)
   assert.equal(calls, 2)
-  for (let i = 0; i < 20; i++) await client.sign(URL_)
+  // The first retry waits at least 500 ms: 20 calls at once make none.
+  await Promise.all(Array.from({ length: 20 }, () => client.sign(URL_)))
   assert.equal(calls, 2, 'no refresh per call while backing off')
   // Once they have expired, a failed refresh fails the call.
   await new Promise((resolve) => setTimeout(resolve, 1600))
