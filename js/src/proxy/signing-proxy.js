@@ -281,8 +281,10 @@ function relayedAnswer(body, viewer, report) {
       } catch (caught) {
         const error = viewer.signal.aborted ? viewer.signal.reason : caught
         finish()
-        report(error)
-        controller.error(error)
+        const { code } = report(error)
+        // Adapters print this, and some write its message to the viewer
+        // (@hono/node-server does): it says what happened and nothing else.
+        controller.error(new Error(`iamfetch proxy: the answer was cut off (${code})`))
         return
       }
       if (chunk.done) {
