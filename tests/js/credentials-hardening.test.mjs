@@ -85,6 +85,23 @@ test('the last waiter of a refresh aborts: the next call starts a fresh refresh 
   assert.equal(calls, 2)
 })
 
+test('an abandoned refresh that answers late is still used', async () => {
+  const resolvers = []
+  const provider = () => new Promise((resolve) => resolvers.push(resolve))
+  const client = new AwsClient({ credentials: provider, service: 'lambda', region: 'us-east-1' })
+  await rejection(client.sign(URL_, { signal: AbortSignal.timeout(100) }))
+  const second = client.sign(URL_, { signal: AbortSignal.timeout(2000) })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.equal(resolvers.length, 2, 'the second call started its own refresh')
+  resolvers[0]({ ...KEYS, accessKeyId: 'AKIDLATEANSWER' })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  const third = await within(client.sign(URL_), 500, 'a call after the late answer')
+  assert.match(third.headers.get('authorization'), /Credential=AKIDLATEANSWER\//)
+  assert.equal(resolvers.length, 2)
+  resolvers[1](KEYS)
+  await second
+})
+
 test('waiters that do not abort keep the shared refresh: 1000 parallel calls on a cold client make one provider call', async () => {
   let calls = 0
   const provider = async () => {
