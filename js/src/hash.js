@@ -69,7 +69,7 @@ export class Sha256 {
   /** Frees the wasm memory now rather than at garbage collection; a second call does nothing. */
   free() {
     // A trapped instance is not called into again: it goes whole, with its memory, once unreferenced.
-    if (this.#stale()) this.#hasher?.__destroy_into_raw()
+    if (this.#stale()) this.#hasher?.__destroy_into_raw?.()
     else this.#hasher?.free()
     this.#hasher = undefined
   }
