@@ -53,8 +53,8 @@ const FAULT_HEADER = 'x-soak-fault'
 const OTHER_CLIENT = 'iamfetchsoakotherclient1'
 /** The proxy's signing key, known to the upstream alone. */
 const SIGNING = { accessKeyId: 'AKIDSOAKPROXY0000001', secretAccessKey: 'local-only/proxy-soak-secret-9e2f', region: 'us-east-1', service: 'lambda' }
-/** The proxy's body deadline, short so that slowloris viewers are cut off in seconds. */
-const BODY_TIMEOUT_MS = 2000
+/** The proxy's body deadline: short, so that slowloris viewers are cut off in seconds, yet long enough for 1 MiB from a valid viewer on a loaded machine (2 s was not). */
+const BODY_TIMEOUT_MS = 4000
 /** A hostile connection still open this long after bodyTimeoutMs is held. */
 const HOLD_GRACE_MS = 5000
 const MAX_BODY = 1024 * 1024
