@@ -7,7 +7,7 @@
 // with or without AbortSignal.any.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
+import { Agent, createServer, request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { once, getEventListeners } from 'node:events'
 import { execFileSync } from 'node:child_process'
@@ -21,6 +21,14 @@ let upstream
 before(async () => {
   // /early answers at once, then reads the body; anything else reads the body, then answers.
   upstream = createServer(async (req, res) => {
+    // An upstream that cuts its answer off: right after the head, or after its first chunk.
+    if (req.url.startsWith('/cut-')) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' })
+      if (req.url === '/cut-after-first') res.write('first chunk\n')
+      res.flushHeaders()
+      setTimeout(() => res.socket.destroy(), 5)
+      return
+    }
     if (req.url.startsWith('/early')) {
       res.writeHead(200, { 'content-type': 'text/plain' })
       res.write('started\n')
@@ -171,4 +179,44 @@ test("the caller's signal keeps no listener once each request is done, with Abor
     const listeners = execFileSync(process.execPath, ['--input-type=module', '-e', prelude + LISTENER_CHECK], { encoding: 'utf8' })
     assert.equal(listeners, '0', `${prelude || 'with AbortSignal.any'}: ${listeners} listeners left on the caller's signal`)
   }
+})
+
+/** GET `path` on a kept-alive connection (one socket): the status, the body or the error, and whether the socket was reused. */
+function getOnAgent(agent, port, path) {
+  return new Promise((resolve) => {
+    const req = httpRequest({ port, host: '127.0.0.1', path, agent, headers: { authorization: 'Bearer viewer-token' } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk) => { body += chunk })
+      res.on('end', () => resolve({ status: res.statusCode, body, reused: req.reusedSocket }))
+      res.on('error', (error) => resolve({ status: res.statusCode, body, cut: error.code ?? error.message, reused: req.reusedSocket }))
+    })
+    req.on('error', (error) => resolve({ error: error.code ?? error.message, reused: req.reusedSocket }))
+    req.end()
+  })
+}
+
+test('an upstream answer cut off before its first byte is the proxy\'s whole 502, and the kept-alive connection serves the next request', async (t) => {
+  const { port, logged } = await servedProxy(t)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.after(() => agent.destroy())
+  const cut = await getOnAgent(agent, port, '/cut-before-body')
+  assert.equal(cut.status, 502, JSON.stringify(cut))
+  assert.equal(JSON.parse(cut.body).code, 'ERR_UPSTREAM_UNREACHABLE')
+  const next = await getOnAgent(agent, port, '/ok')
+  assert.deepEqual(next, { status: 200, body: '{"bytes":0}', reused: true })
+  assert.deepEqual(logged, ['502 ERR_UPSTREAM_UNREACHABLE'])
+})
+
+test('an upstream answer cut off after its head went out ends the connection mid-answer, never with the adapter\'s keep-alive 500', async (t) => {
+  const { port, logged } = await servedProxy(t)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.after(() => agent.destroy())
+  const cut = await getOnAgent(agent, port, '/cut-after-first')
+  assert.equal(cut.status, 200, JSON.stringify(cut))
+  assert.ok(cut.cut, `the viewer sees the answer cut short: ${JSON.stringify(cut)}`)
+  assert.ok(!cut.body.includes('Error'), `no error text is appended to the answer: ${JSON.stringify(cut.body)}`)
+  const next = await getOnAgent(agent, port, '/ok')
+  assert.equal(next.status, 200, `the next request is answered, on a new connection: ${JSON.stringify(next)}`)
+  assert.deepEqual(logged, ['502 ERR_UPSTREAM_UNREACHABLE'])
 })

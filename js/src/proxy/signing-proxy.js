@@ -161,7 +161,11 @@ export function createSigningProxy(options) {
     if (corsPolicy) addCorsHeaders(answer, corsPolicy, origin)
     const nullBody = NULL_BODY_STATUSES.has(upstreamResponse.status) || method === 'HEAD' || !upstreamResponse.body
     if (nullBody) await upstreamResponse.body?.cancel()
-    return new Response(nullBody ? null : relayedAnswer(upstreamResponse.body, viewer, (error) => report(error, request)), {
+    // The answer's first chunk is read before its head goes out: an answer cut
+    // off before any byte becomes the proxy's own 502, a whole answer.
+    const reader = nullBody ? undefined : upstreamResponse.body.getReader()
+    const first = reader && await reader.read()
+    return new Response(nullBody ? null : relayedAnswer(reader, first, viewer, (error) => report(error, request)), {
       status: upstreamResponse.status,
       statusText: upstreamResponse.statusText,
       headers: answer,
@@ -205,6 +209,9 @@ export function createSigningProxy(options) {
     return response
   }
 }
+
+/** How long a relayed answer's failure waits: past the few ticks in which an adapter reads chunks before writing the head (relayedAnswer). */
+const HEAD_WRITTEN_MS = 20
 
 /** Whether the request says a body follows (a length above 0, or chunks). */
 function bodyDeclared(headers) {
@@ -260,15 +267,18 @@ function viewerSide(request, bodyTimeoutMs) {
 }
 
 /**
- * The upstream's answer, passed on as the viewer reads it. Once its head is
- * sent, a failure (the viewer's body past its deadline, the viewer gone, the
- * upstream cut off) can no longer be answered: the stream errors, so the
- * runtime aborts the connection instead of ending the answer as if whole, and
- * onError is told.
+ * The upstream's answer body, relayed as the viewer reads it; `first` is its
+ * first read, done before the head went out. A failure later (the upstream
+ * cut it off) is reported, and reaches the viewer a little later than it
+ * happened: @hono/node-server reads the chunks already there before writing
+ * the head, and answers a failure among them with its own 500 that says
+ * keep-alive and then destroys the socket, so the viewer lost that answer or
+ * the next request it sent on the connection. Once the head is out, a failure
+ * ends the connection mid-answer, which the viewer cannot take for a whole one.
  */
-function relayedAnswer(body, viewer, report) {
-  const reader = body.getReader()
+function relayedAnswer(reader, first, viewer, report) {
   let done = false
+  let pending = first
   const finish = () => {
     done = true
     viewer.release()
@@ -277,11 +287,13 @@ function relayedAnswer(body, viewer, report) {
     async pull(controller) {
       let chunk
       try {
-        chunk = await reader.read()
+        chunk = pending ?? await reader.read()
+        pending = undefined
       } catch (caught) {
         const error = viewer.signal.aborted ? viewer.signal.reason : caught
         finish()
         const { code } = report(error)
+        await new Promise((resolve) => setTimeout(resolve, HEAD_WRITTEN_MS))
         // Adapters print this, and some write its message to the viewer
         // (@hono/node-server does): it says what happened and nothing else.
         controller.error(new Error(`iamfetch proxy: the answer was cut off (${code})`))
