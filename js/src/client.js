@@ -326,13 +326,28 @@ function redirectMode(mode = 'follow') {
 /** Aborts when either does, with its reason. */
 function eitherSignal(a, b) {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b])
+  // The fallback follows each signal as AbortSignal.any does: weakly. A
+  // caller's long-lived signal keeps no listener once the combined signal is
+  // collected, and the listener holds only a WeakRef to it.
   const controller = new AbortController()
+  const combined = controller.signal
+  combined[CONTROLLER] = controller
+  const weak = new WeakRef(combined)
   for (const signal of [a, b]) {
-    if (signal.aborted) controller.abort(signal.reason)
-    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+    if (signal.aborted) {
+      controller.abort(signal.reason)
+      break
+    }
+    const listener = () => weak.deref()?.[CONTROLLER].abort(signal.reason)
+    signal.addEventListener('abort', listener, { once: true })
+    followed.register(combined, { signal, listener })
   }
-  return controller.signal
+  return combined
 }
+
+const CONTROLLER = Symbol('controller')
+/** Removes a fallback listener once its combined signal is collected. */
+const followed = new FinalizationRegistry(({ signal, listener }) => signal.removeEventListener('abort', listener))
 
 function pickCredentials(settings) {
   const picked = {}
