@@ -1,7 +1,6 @@
 // Where AbortSignal.any is missing (browsers before 2024), a client with a
-// timeoutMs combines
-// the caller's signal with its deadline by hand: the caller's signal must
-// still abort a call, and a long-lived caller's signal must not collect one
+// timeoutMs combines the caller's signal with its deadline by hand: the
+// caller's signal must still abort a call, and a long-lived caller's signal must not collect one
 // listener per call. Run in a child process with AbortSignal.any deleted.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
