@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'
 
-const { AwsClient, AwsV4Signer, IamFetchError, explainFailure, init, signRequest } = await import(distEntry)
+const { AwsClient, AwsV4Signer, IamFetchError, explainFailure, fromEnv, fromStatic, init, signRequest } = await import(distEntry)
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -141,4 +141,13 @@ test('explainFailure explains anything thrown, and ignores a signed Request that
     assert.equal(typeof explanation.cause, 'string')
     assert.equal((await explainFailure(new Error('network'), junk)).cause, 'cors-or-network')
   }
+})
+
+test('credential providers given no object: fromStatic and fromEnv fail typed, up front or when called', async () => {
+  for (const given of [undefined, null, 7, 'AKIDEXAMPLE']) {
+    await rejectsTyped(() => fromStatic(given), 'ERR_MISSING_CREDENTIALS', `fromStatic(${String(given)})`)
+    await rejectsTyped(() => fromEnv(given)(), 'ERR_MISSING_CREDENTIALS', `fromEnv(${String(given)})()`)
+  }
+  const client = new AwsClient({ credentials: fromStatic({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey }), service: 'lambda', region: 'us-east-1' })
+  assert.match((await client.sign(URL_)).headers.get('authorization'), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
 })

@@ -4,7 +4,11 @@ import { IamFetchError } from '../errors.js'
 /**
  * @param {{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }} credentials
  */
-export function fromStatic({ accessKeyId, secretAccessKey, sessionToken, expiration }) {
+export function fromStatic(given) {
+  if (given === null || typeof given !== 'object') {
+    throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'fromStatic takes { accessKeyId, secretAccessKey, sessionToken?, expiration? }')
+  }
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = given
   const credentials = { accessKeyId, secretAccessKey, sessionToken, expiration }
   return async () => credentials
 }
