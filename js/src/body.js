@@ -3,6 +3,7 @@
 import { init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { Sha256, toBytes } from './hash.js'
+import { concatBytes } from './read-capped.js'
 
 /** Blobs and streams are hashed this many bytes at a time: small enough for bounded memory, large enough to amortize the JS→wasm crossing. */
 const CHUNK_BYTES = 1 << 20
@@ -218,11 +219,5 @@ export async function readUpTo(stream, limit, onChunk, signal, toChunk = toBytes
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return bytes
+  return concatBytes(chunks, size)
 }

@@ -48,13 +48,18 @@ export async function readCapped(response, { maxBytes, deadlineMs, what }) {
   } finally {
     clearTimeout(timer)
   }
-  const body = new Uint8Array(length)
+  return concatBytes(chunks, length)
+}
+
+/** The chunks as one Uint8Array of `length` bytes (their total). */
+export function concatBytes(chunks, length) {
+  const bytes = new Uint8Array(length)
   let offset = 0
   for (const chunk of chunks) {
-    body.set(chunk, offset)
+    bytes.set(chunk, offset)
     offset += chunk.byteLength
   }
-  return body
+  return bytes
 }
 
 /** The same, decoded as UTF-8. */
