@@ -107,15 +107,15 @@ function checkCredentials(credentials) {
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined, expiration: expires }
 }
 
-/** `promise`, or the signal's reason as soon as it aborts (then `onAbort` is called). */
-export function untilAborted(promise, signal, onAbort_ = () => {}) {
+/** `promise`, or the signal's reason as soon as it aborts (then `whenAborted` is called). */
+export function untilAborted(promise, signal, whenAborted = () => {}) {
   if (signal.aborted) {
-    onAbort_()
+    whenAborted()
     return Promise.reject(signal.reason)
   }
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      onAbort_()
+      whenAborted()
       reject(signal.reason)
     }
     signal.addEventListener('abort', onAbort, { once: true })
