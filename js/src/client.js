@@ -329,10 +329,12 @@ function eitherSignal(a, b) {
   // The fallback follows each signal as AbortSignal.any does: weakly. A
   // caller's long-lived signal keeps no listener once the combined signal is
   // collected, and the listener holds only a WeakRef to it.
+  // A runtime without WeakRef (older workerd compatibility dates) follows strongly.
   const controller = new AbortController()
   const combined = controller.signal
   combined[CONTROLLER] = controller
-  const weak = new WeakRef(combined)
+  // (No closure here may capture `combined`: V8 shares one context among them, so the listener would hold it.)
+  const weak = followed ? new WeakRef(combined) : strongRef(combined)
   for (const signal of [a, b]) {
     if (signal.aborted) {
       controller.abort(signal.reason)
@@ -340,14 +342,17 @@ function eitherSignal(a, b) {
     }
     const listener = () => weak.deref()?.[CONTROLLER].abort(signal.reason)
     signal.addEventListener('abort', listener, { once: true })
-    followed.register(combined, { signal, listener })
+    followed?.register(combined, { signal, listener })
   }
   return combined
 }
 
+const strongRef = (value) => ({ deref: () => value })
 const CONTROLLER = Symbol('controller')
 /** Removes a fallback listener once its combined signal is collected. */
-const followed = new FinalizationRegistry(({ signal, listener }) => signal.removeEventListener('abort', listener))
+const followed = typeof FinalizationRegistry === 'function' && typeof WeakRef === 'function'
+  ? new FinalizationRegistry(({ signal, listener }) => signal.removeEventListener('abort', listener))
+  : undefined
 
 function pickCredentials(settings) {
   const picked = {}
