@@ -1,7 +1,7 @@
 // Loads the wasm builds (builds.js) from the sources the runtime entry
 // registered (Node reads the file, browsers fetch it, workerd imports it as a
 // module) or that init() was given, and makes the one call per signature.
-import { IamFetchError, fromWasmError } from './errors.js'
+import { IamFetchError, fromWasmError, withoutUserinfo } from './errors.js'
 import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-source.js'
 
 /**
@@ -35,7 +35,10 @@ function load(which) {
   // Loading and the first instance fail alike: ERR_WASM_LOAD, and the next call tries again.
   build.loading ??= loadBuild(build, which).catch((error) => {
     build.loading = undefined
-    throw new IamFetchError('ERR_WASM_LOAD', `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${error?.message ?? error}. See ${BUNDLERS_HELP}`, { cause: error })
+    // A URL given to init() may carry a password: no message, and no cause quoting one, shows it.
+    const message = `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${withoutUserinfo(error?.message ?? error)}. See ${BUNDLERS_HELP}`
+    const cause = error instanceof SourceError ? error : undefined
+    throw new IamFetchError('ERR_WASM_LOAD', message, { cause })
   })
   return build.loading
 }

@@ -40,3 +40,8 @@ export function scrub(text, secrets) {
   }
   return out
 }
+
+/** A text with any `scheme://user:password@` cut to `scheme://`: for messages that quote a URL. */
+export function withoutUserinfo(text) {
+  return String(text).replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1')
+}

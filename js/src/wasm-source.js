@@ -3,14 +3,19 @@
 // fails, the error names what was tried and what came back, because the usual
 // cause is a bundler or server that delivered something else: a 404, the
 // app's index.html, or a script in place of the .wasm.
+import { withoutUserinfo } from './errors.js'
 
 /** Where the README explains each bundler's and framework's setup. */
 export const BUNDLERS_HELP = 'https://www.npmjs.com/package/iamfetch#bundlers-and-frameworks'
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d]
 
-/** A failure to load one source: its message names the source and what came back. */
-class SourceError extends Error {}
+/** A failure to load one source: its message names the source (never its URL's user name or password) and what came back. */
+class SourceError extends Error {
+  constructor(message) {
+    super(withoutUserinfo(message))
+  }
+}
 
 /**
  * A compiled module, also from another realm: Next.js's Edge sandbox is a

@@ -189,3 +189,24 @@ test('iamfetch/inline needs no .wasm file: the core is embedded, SigV4a and the 
   assertLoadError(result.before.inspected.error, "diagnostics build: this bundle leaves it out: add `import 'iamfetch/inline/diagnostics'`")
   assert.deepEqual(result.after, { sigv4a: 'AWS4-ECDSA-P256-SHA256', canonicalMethod: 'GET' })
 })
+
+test('a password in a URL given to init() is in no message, stack, cause or inspect output', async () => {
+  const result = await inFreshProcess(`
+    const { inspect } = await import('node:util')
+    const shown = {}
+    for (const [name, source] of Object.entries({
+      unreachable: 'http://user:s3cret-wasm-pass@127.0.0.1:1/iamfetch_bg.wasm',
+      missing: origin.replace('http://', 'http://user:s3cret-wasm-pass@') + '/missing.wasm',
+      response: Object.defineProperty(new Response('<!doctype html>', { status: 200 }), 'url', { value: 'https://user:s3cret-wasm-pass@cdn.example/iamfetch_bg.wasm' }),
+    })) {
+      const error = await iamfetch.init(source).then(() => undefined, (caught) => caught)
+      shown[name] = { code: error?.code, text: [error?.message, error?.stack, inspect(error, { depth: 5 }), JSON.stringify(error)].join('\\n') }
+    }
+    return shown
+  `)
+  for (const [name, { code, text }] of Object.entries(result)) {
+    assert.equal(code, 'ERR_WASM_LOAD', name)
+    assert.ok(!text.includes('s3cret-wasm-pass'), `${name}: ${text}`)
+    assert.ok(!text.includes('user:'), `${name}: ${text}`)
+  }
+})

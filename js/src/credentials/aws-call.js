@@ -1,14 +1,13 @@
 // One call to an AWS credentials API (Cognito Identity, STS) over fetch:
 // retries with jittered backoff on throttling, 5xx and network failures, and
 // turns AWS's error answers into IamFetchErrors with a stable code.
-import { IamFetchError, scrub } from '../errors.js'
+import { IamFetchError, scrub, withoutUserinfo } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
 import { serverClockOffsetMs } from '../diagnosis.js'
 import { skewOffsetMs } from '../clock-skew.js'
 import { timeoutSignal } from '../options.js'
 import { readCappedText } from '../read-capped.js'
-import { withoutUserinfo } from './endpoint-url.js'
 
 /** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
 const DEFAULT_CALL_TIMEOUT_MS = 10_000

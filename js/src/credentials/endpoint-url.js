@@ -22,8 +22,3 @@ export function checkEndpointUrl(value, name) {
   }
   return url
 }
-
-/** A message with any `scheme://user:password@` cut to `scheme://`: for texts quoting a URL from elsewhere. */
-export function withoutUserinfo(text) {
-  return String(text).replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1')
-}

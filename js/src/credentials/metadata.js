@@ -4,12 +4,12 @@
 // not at all, so their time limit is short.
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { IamFetchError, scrub } from '../errors.js'
+import { IamFetchError, scrub, withoutUserinfo } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { credentialsFromFields } from './answers.js'
 import { timeoutSignal } from '../options.js'
 import { readCappedText } from '../read-capped.js'
-import { checkEndpointUrl, withoutUserinfo } from './endpoint-url.js'
+import { checkEndpointUrl } from './endpoint-url.js'
 
 /** The SDK's limit for one request to either endpoint. */
 export const DEFAULT_METADATA_TIMEOUT_MS = 1000

@@ -13,7 +13,7 @@ import {
   JwkValidationError, JwksNotAvailableInCacheError, JwksValidationError, JwtBaseError, JwtExpiredError, JwtInvalidAudienceError,
   JwtInvalidIssuerError, JwtInvalidScopeError, JwtNotBeforeError, WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error'
-import { IamFetchError } from '../errors.js'
+import { IamFetchError, withoutUserinfo } from '../errors.js'
 import { readCapped } from '../read-capped.js'
 
 /** A user pool's JWKS is a few KiB; anything near this is not one. */
@@ -258,17 +258,6 @@ function isHttpUrl(value) {
 function hasUserinfo(value) {
   const url = new URL(String(value))
   return Boolean(url.username || url.password)
-}
-
-function withoutUserinfo(value) {
-  try {
-    const url = new URL(String(value))
-    url.username = ''
-    url.password = ''
-    return url.href
-  } catch {
-    return 'the configured URL'
-  }
 }
 
 function timeoutSignal(ms) {
