@@ -62,6 +62,11 @@ export function concatBytes(chunks, length) {
   return bytes
 }
 
+/** What is left of an attempt's time limit for its body, fetched since `startedAt`; with no limit, `fallbackMs`. */
+export function bodyDeadlineMs(startedAt, timeoutMs, fallbackMs) {
+  return timeoutMs ? Math.max(1, startedAt + timeoutMs - Date.now()) : fallbackMs
+}
+
 /** The same, decoded as UTF-8. */
 export async function readCappedText(response, limits) {
   return new TextDecoder().decode(await readCapped(response, limits))

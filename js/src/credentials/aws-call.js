@@ -7,7 +7,7 @@ import { classifyAwsError } from './aws-error.js'
 import { serverClockOffsetMs } from '../diagnosis.js'
 import { skewOffsetMs } from '../clock-skew.js'
 import { timeoutSignal } from '../options.js'
-import { readCappedText } from '../read-capped.js'
+import { bodyDeadlineMs, readCappedText } from '../read-capped.js'
 
 /** Cognito and STS answer in well under a second: an attempt that takes longer than this is given up and retried. */
 const DEFAULT_CALL_TIMEOUT_MS = 10_000
@@ -41,7 +41,7 @@ export async function awsCall({ service, operation, request, fetch: send = globa
       response = await send(await request(Date.now() + clock.offsetMs), { signal: timeoutSignal(timeoutMs) })
       // Inside the try: an answer cut off or timed out mid-body is a network failure too.
       // The body has what is left of the attempt's time; with no limit, the default one.
-      const deadlineMs = timeoutMs ? Math.max(1, started + timeoutMs - Date.now()) : DEFAULT_CALL_TIMEOUT_MS
+      const deadlineMs = bodyDeadlineMs(started, timeoutMs, DEFAULT_CALL_TIMEOUT_MS)
       body = await readCappedText(response, { maxBytes: MAX_ANSWER_BYTES, deadlineMs, what: operation })
     } catch (cause) {
       if (cause instanceof IamFetchError) throw cause

@@ -8,7 +8,7 @@ import { IamFetchError, scrub, withoutUserinfo } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { credentialsFromFields } from './answers.js'
 import { timeoutSignal } from '../options.js'
-import { readCappedText } from '../read-capped.js'
+import { bodyDeadlineMs, readCappedText } from '../read-capped.js'
 import { checkEndpointUrl } from './endpoint-url.js'
 
 /** The SDK's limit for one request to either endpoint. */
@@ -164,7 +164,7 @@ async function metadataCall({ send, url, init, timeoutMs, retries, what, secrets
       const started = Date.now()
       response = await send(String(url), { ...init, redirect: 'error', signal: timeoutSignal(timeoutMs) })
       // Inside the try: an answer cut off or timed out mid-body is a network failure too.
-      const deadlineMs = timeoutMs ? Math.max(1, started + timeoutMs - Date.now()) : DEFAULT_METADATA_TIMEOUT_MS
+      const deadlineMs = bodyDeadlineMs(started, timeoutMs, DEFAULT_METADATA_TIMEOUT_MS)
       if (response.ok) body = await readCappedText(response, { maxBytes: MAX_METADATA_BYTES, deadlineMs, what })
     } catch (cause) {
       // Too large: not retried, the next answer would be as large.
