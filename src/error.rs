@@ -15,12 +15,18 @@ pub enum ErrorCode {
     InvalidHeader,
     /// The access key id or the secret access key is missing or empty.
     MissingCredentials,
+    /// A credential holds a character AWS never issues in one.
+    InvalidCredentials,
     /// No region was given and none could be read from the host.
     MissingRegion,
     /// SigV4a's region set is empty, holds an invalid entry, or cannot be told.
     InvalidRegionSet,
     /// No service was given and none could be read from the host.
     MissingService,
+    /// The service holds characters other than letters, digits, - and _.
+    InvalidService,
+    /// The region holds characters other than letters, digits, - and _.
+    InvalidRegion,
     /// `expiresIn` of a presigned URL is outside 1..=604800 seconds.
     ExpiresRange,
     /// The signing time is not a valid instant.
@@ -33,6 +39,8 @@ pub enum ErrorCode {
     InvalidOptions,
     /// The signing engine refused the request for another reason.
     SigningFailed,
+    /// This build of the core lacks what was asked (SigV4a, diagnostics): JS sends it to the build that has it.
+    UnsupportedByBuild,
 }
 
 impl ErrorCode {
@@ -43,8 +51,11 @@ impl ErrorCode {
             ErrorCode::InvalidMethod => "ERR_INVALID_METHOD",
             ErrorCode::InvalidHeader => "ERR_INVALID_HEADER",
             ErrorCode::MissingCredentials => "ERR_MISSING_CREDENTIALS",
+            ErrorCode::InvalidCredentials => "ERR_INVALID_CREDENTIALS",
             ErrorCode::MissingRegion => "ERR_MISSING_REGION",
             ErrorCode::MissingService => "ERR_MISSING_SERVICE",
+            ErrorCode::InvalidService => "ERR_INVALID_SERVICE",
+            ErrorCode::InvalidRegion => "ERR_INVALID_REGION",
             ErrorCode::InvalidRegionSet => "ERR_INVALID_REGION_SET",
             ErrorCode::ExpiresRange => "ERR_EXPIRES_RANGE",
             ErrorCode::InvalidDatetime => "ERR_INVALID_DATETIME",
@@ -52,6 +63,7 @@ impl ErrorCode {
             ErrorCode::UnsignedPayload => "ERR_UNSIGNED_PAYLOAD",
             ErrorCode::InvalidOptions => "ERR_INVALID_OPTIONS",
             ErrorCode::SigningFailed => "ERR_SIGNING_FAILED",
+            ErrorCode::UnsupportedByBuild => "ERR_UNSUPPORTED_BY_BUILD",
         }
     }
 }
