@@ -1,6 +1,6 @@
 import { init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { signParts, toHeaders, upperMethod, wireUrl } from './signer.js'
+import { signPrepared, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
 import { sha256Hex } from './hash.js'
@@ -261,7 +261,7 @@ export class AwsClient {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
       }
       credentials = { ...(this.#credentials ? await this.#credentials(signal) : {}), ...pickCredentials(settings) }
-      signed = await signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
+      signed = await signPrepared({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
       for (const [name, value] of signed.headers) sent.set(name, value)
     }
     let request
@@ -276,6 +276,7 @@ export class AwsClient {
       method,
       service: signed?.service ?? settings.service ?? '',
       region: signed?.region ?? settings.region ?? '',
+      regionSet: signed?.regionSet ?? '',
       sentContentHash: sent.has('x-amz-content-sha256'),
       throughOac: oac,
       credentialsExpirationMs: credentials?.expiration?.getTime(),
@@ -283,7 +284,7 @@ export class AwsClient {
       secrets: [credentials?.sessionToken, credentials?.secretAccessKey],
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then.
-      diagnostics: oac ? async () => ({}) : () => signParts({ method, url, headers, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
+      diagnostics: oac ? async () => ({}) : () => signPrepared({ method, url, headers, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
       request,
     }
     rememberSigning(request, context)

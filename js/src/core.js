@@ -3,6 +3,7 @@
 // module) or that init() was given, and makes the one call per signature.
 import { IamFetchError, fromWasmError, withoutUserinfo } from './errors.js'
 import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-source.js'
+import { decodeAnswer } from './wire.js'
 
 /**
  * Per build: `glue` (() => Promise of the glue's createBindings) and `source`
@@ -141,13 +142,16 @@ export function callWasm(fn, which = 'core') {
 }
 
 /**
- * Signs one call (its lines, see options.js `signingCall`) with the body bytes
- * the core hashes, by the build named (`core`, `sigv4a` or `diagnostics`). The
- * diagnostics build's result also holds the canonical request and string to sign.
+ * Signs one call (its text, wire.js `encodeCall`) with the body bytes the core
+ * hashes, by the build named (`core`, `sigv4a` or `diagnostics`), and returns
+ * the answer's fields (wire.js `decodeAnswer`). The diagnostics build's answer
+ * also holds the canonical request and string to sign.
  */
-export async function signCall(call, body, which) {
+export async function signWithBuild(call, body, which) {
   if (!builds[which].bindings) await load(which)
-  return readResult(callWasm((w) => w.sign(call, body), which))
+  const answer = decodeAnswer(callWasm((w) => w.sign(call, body), which))
+  if (answer.error) throw new IamFetchError(answer.error.code, answer.error.message)
+  return answer
 }
 
 /** Service and region the core reads from an AWS host, or undefined (diagnostics build). */
@@ -155,26 +159,4 @@ export async function detectEndpoint(host) {
   if (!builds.diagnostics.bindings) await load('diagnostics')
   const [service, region] = callWasm((w) => w.detectEndpoint(host), 'diagnostics').split('\n')
   return service ? { service, region } : undefined
-}
-
-/** The result's lines, as src/wire.rs writes them. */
-function readResult(text) {
-  const lines = text.split('\n')
-  if (lines[0] !== 'ok') throw new IamFetchError(lines[0], lines.slice(1).join('\n'))
-  const count = Number(lines[8])
-  const headers = []
-  for (let i = 9; i < 9 + 2 * count; i += 2) headers.push([lines[i], lines[i + 1]])
-  const rest = 9 + 2 * count
-  return {
-    signature: lines[1],
-    amzDate: lines[2],
-    service: lines[3],
-    region: lines[4],
-    payloadHash: lines[5],
-    signedHeaders: lines[6].split(';'),
-    url: lines[7],
-    headers,
-    stringToSign: lines.length > rest ? lines.slice(rest, rest + 4).join('\n') : undefined,
-    canonicalRequest: lines.length > rest ? lines.slice(rest + 4).join('\n') : undefined,
-  }
 }

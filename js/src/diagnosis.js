@@ -7,17 +7,17 @@ import { xmlText } from './credentials/xml.js'
 const WRONG_SCOPE = 'The request was signed for the wrong region or service.'
 const SIGV4A = 'AWS4-ECDSA-P256-SHA256'
 
-/**
- * True when an answer body is AWS's clock-skew refusal.
- * @param {string} body
- * @returns {boolean}
- */
 /** The server's clock minus this device's, from an answer's Date header (ms); undefined without one. */
 export function serverClockOffsetMs(response) {
   const serverNow = Date.parse(response.headers.get('date') ?? '')
   return Number.isFinite(serverNow) ? serverNow - Date.now() : undefined
 }
 
+/**
+ * True when an answer body is AWS's clock-skew refusal.
+ * @param {string} body
+ * @returns {boolean}
+ */
 export function isClockSkew(body) {
   return isSkewMessage(parseErrorBody(body).message ?? String(body ?? ''))
 }
@@ -41,7 +41,8 @@ function isSkewMessage(message) {
  * @param {string} [sent.host]
  * @param {string} [sent.method]
  * @param {string} [sent.service] the signing name used
- * @param {string} [sent.region] the region used; SigV4a's region set, comma-joined
+ * @param {string} [sent.region] the region used (SigV4)
+ * @param {string} [sent.regionSet] SigV4a's region set, comma-joined
  * @param {string} [sent.stringToSign] ours, when captured: its first line names the algorithm
  * @param {string} [sent.canonicalRequest] ours, when captured
  * @param {boolean} [sent.sentContentHash] whether x-amz-content-sha256 was sent
@@ -135,14 +136,14 @@ function regionSetCovers(regionSet, region) {
 
 /** A signature mismatch: a missing OAC body hash, a scope the host contradicts, or a canonical request AWS disagrees with. */
 function diagnoseMismatch(sent, message, body, evidence) {
-  const { host = '', method = '', service = '', region = '', canonicalRequest = '', sentContentHash = false, throughOac = false, hostEndpoint } = sent
+  const { host = '', method = '', service = '', region = '', regionSet = '', canonicalRequest = '', sentContentHash = false, throughOac = false, hostEndpoint } = sent
   if (throughOac && ['POST', 'PUT', 'PATCH'].includes(method) && !sentContentHash) {
     evidence.push(`${method} through CloudFront OAC without x-amz-content-sha256`)
     return found('missing-body-hash', 'CloudFront OAC needs the viewer to send x-amz-content-sha256 (the hex SHA-256 of the body) on PUT and POST.', evidence)
   }
   const sigv4a = isSigV4a(sent)
-  if (hostEndpoint && sigv4a && !regionSetCovers(region, hostEndpoint.region)) {
-    evidence.push(`host ${host} is in ${hostEndpoint.region}, but the SigV4a region set is '${region}'`)
+  if (hostEndpoint && sigv4a && !regionSetCovers(regionSet, hostEndpoint.region)) {
+    evidence.push(`host ${host} is in ${hostEndpoint.region}, but the SigV4a region set is '${regionSet}'`)
     return found('wrong-region-set', `The SigV4a region set does not include the region of the host (${hostEndpoint.region}): add it to regionSet, or sign for ['*'].`, evidence)
   }
   if (hostEndpoint && (hostEndpoint.service !== service || (!sigv4a && hostEndpoint.region !== region))) {

@@ -45,6 +45,7 @@ export async function explainFailure(failure, signedRequest) {
       method: context?.method ?? '',
       service: signed.service ?? context?.service ?? '',
       region: signed.region ?? context?.region ?? '',
+      regionSet: signed.regionSet ?? context?.regionSet ?? '',
       canonicalRequest: signed.canonicalRequest ?? '',
       stringToSign: signed.stringToSign ?? '',
       // The request as finally sent, if given: it may have been changed after signing.

@@ -1,6 +1,7 @@
 // The one module that validates options and maps their public names (aws4fetch's
-// plus iamfetch's own) onto the spellings the core's enums read (src/sign.rs).
+// plus iamfetch's own) onto the fields of a signing call (wire.js).
 import { IamFetchError } from './errors.js'
+import { MODES, encodeCall, mode } from './wire.js'
 
 /** The signing settings every signing API takes, in their public names. */
 export const SIGNING_OPTIONS = [
@@ -105,12 +106,12 @@ const SIGV4A_HOSTS = [
 /**
  * Which signature: `signingAlgorithm` as given, else SigV4a for the hosts
  * above. SigV4a's region set, if given, is comma-joined for the core, which
- * checks its entries (src/sign.rs); absent, the core signs for the region.
+ * checks its entries; absent, the core signs for the region.
  */
 function algorithmOf(settings, host) {
   const { signingAlgorithm, regionSet } = settings
-  if (signingAlgorithm !== undefined && signingAlgorithm !== 'sigv4' && signingAlgorithm !== 'sigv4a') {
-    throw invalidOptions("signingAlgorithm must be 'sigv4' or 'sigv4a'")
+  if (signingAlgorithm !== undefined && !MODES.signingAlgorithm.includes(signingAlgorithm)) {
+    throw invalidOptions(`signingAlgorithm must be '${MODES.signingAlgorithm.join("' or '")}'`)
   }
   const global = signingAlgorithm === undefined ? SIGV4A_HOSTS.find(([pattern]) => pattern.test(host)) : undefined
   if (signingAlgorithm !== 'sigv4a' && !global) {
@@ -120,96 +121,70 @@ function algorithmOf(settings, host) {
   return {
     sigv4a: true,
     service: settings.service ?? global?.[1],
-    regionSet: regionSetLine(regionSet ?? (global ? ['*'] : undefined)),
+    regionSet: joinedRegionSet(regionSet ?? (global ? ['*'] : undefined)),
   }
 }
 
-function regionSetLine(regionSet) {
+/** The region set as one line; the core checks each entry (an empty one included). */
+function joinedRegionSet(regionSet) {
   if (regionSet === undefined) return ''
-  // An empty entry would vanish in the joined line; a line break would shift the call's lines.
-  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.some((name) => typeof name !== 'string' || name === '' || !VISIBLE_ASCII.test(name))) {
+  // An empty array would read as no region set at all.
+  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.some((name) => typeof name !== 'string')) {
     throw new IamFetchError('ERR_INVALID_REGION_SET', "regionSet must be a non-empty array of region names or wildcards, such as ['*'] or ['us-east-1', 'eu-west-1']")
   }
   return regionSet.join(',')
 }
 
 /**
- * The lines of one signing call, as src/wire.rs reads them, and whether it is
- * SigV4a (signed by the sigv4a build). `payload` is the prepared body: its
- * hash, or its bytes for the core to hash in the same call.
+ * The fields of one signing call (wire.js), and whether it is SigV4a (signed
+ * by the sigv4a build). `payload` is the prepared body: its hash, or its bytes
+ * for the core to hash in the same call. Only types are checked here; what
+ * the values may hold is the core's to decide.
  * @returns {{ call: string, sigv4a: boolean }}
  */
-export function signingCall({ method, url, host, headers, credentials, settings, payload, declaresHash, diagnostics }) {
-  const { accessKeyId, secretAccessKey, sessionToken } = checkCredentials(credentials)
-  const datetime = toEpochMs(settings.datetime)
-  if (!Number.isSafeInteger(datetime)) {
-    throw new IamFetchError('ERR_INVALID_DATETIME', 'datetime must be a whole number of epoch milliseconds between 1970 and 9999')
-  }
-  const expiresIn = settings.signQuery ? (settings.expiresIn ?? DEFAULT_EXPIRES_IN) : ''
-  if (settings.signQuery && !Number.isSafeInteger(expiresIn)) {
-    throw new IamFetchError('ERR_EXPIRES_RANGE', 'expiresIn must be a whole number of seconds in 1..604800')
-  }
+export function encodeSigningCall({ method, url, host, headers, credentials, settings, payload, declaresHash, diagnostics }) {
   const { sigv4a, service, regionSet } = algorithmOf(settings, host)
-  const lines = [
+  const fields = {
     method,
     url,
-    accessKeyId,
-    secretAccessKey,
-    sessionToken ?? '',
-    text(service, 'service'),
-    text(settings.region, 'region'),
-    sigv4a ? 'sigv4a' : 'sigv4',
+    ...credentialFields(credentials),
+    service: optionalText(service, 'ERR_INVALID_SERVICE', 'service must be a string such as lambda'),
+    region: optionalText(settings.region, 'ERR_INVALID_REGION', 'region must be a string such as us-east-1'),
+    signingAlgorithm: mode('signingAlgorithm', sigv4a),
     regionSet,
-    String(datetime),
-    settings.signQuery ? 'query' : 'headers',
-    String(expiresIn),
-    settings.singleEncode ? 'single' : '',
-    settings.appendSessionToken ? 'appended' : 'signed',
-    settings.allHeaders ? 'all' : 'default',
-    excludedHeaders(settings.excludedHeaders),
-    contentHashHeader(settings.contentHashHeader, declaresHash),
-    payload.payloadHash ?? '',
-    diagnostics ? 'capture' : 'off',
-  ]
-  for (const [name, value] of headers) lines.push(name, value)
-  return { call: lines.join('\n'), sigv4a }
+    datetime: String(toEpochMs(settings.datetime)),
+    signatureLocation: mode('signatureLocation', settings.signQuery),
+    expiresIn: settings.signQuery ? toText(settings.expiresIn ?? DEFAULT_EXPIRES_IN, 'ERR_EXPIRES_RANGE', 'expiresIn must be a whole number of seconds') : '',
+    uriEncoding: settings.singleEncode ? mode('uriEncoding', true) : '',
+    sessionTokenPlacement: mode('sessionTokenPlacement', settings.appendSessionToken),
+    headerSelection: mode('headerSelection', settings.allHeaders),
+    excludedHeaders: excludedHeaders(settings.excludedHeaders),
+    contentHashHeader: settings.contentHashHeader === undefined ? (declaresHash ? mode('contentHashHeader', true) : '') : toText(settings.contentHashHeader, 'ERR_INVALID_OPTIONS', 'contentHashHeader must be a string'),
+    payloadHash: payload.payloadHash ?? '',
+    diagnostics: mode('diagnostics', diagnostics),
+  }
+  return { call: encodeCall(fields, headers), sigv4a }
 }
 
-/**
- * The access key id and session token are sent in headers or the URL: AWS
- * issues them in visible ASCII, and anything else could not be sent as signed.
- * A line break in any credential would shift the call's lines.
- */
-function checkCredentials(credentials) {
+/** The credentials' fields: strings, or absent. Their contents are never quoted: they may be secrets. */
+function credentialFields(credentials) {
   const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
   for (const [name, value] of [['accessKeyId', accessKeyId], ['secretAccessKey', secretAccessKey], ['sessionToken', sessionToken ?? '']]) {
-    // The value is never quoted: it may be a secret.
-    if (typeof value !== 'string') throw invalidOptions(`${name} must be a string`)
-    if (name === 'secretAccessKey' ? value.includes('\n') || value.includes('\r') : !VISIBLE_ASCII.test(value)) {
-      throw new IamFetchError('ERR_MISSING_CREDENTIALS', `${name} holds a character AWS never issues in one (a line break, a space, or beyond ASCII): check the value passed`)
-    }
+    if (typeof value !== 'string') throw new IamFetchError('ERR_INVALID_CREDENTIALS', `${name} must be a string`)
   }
-  return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined }
+  return { accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '' }
 }
 
-const VISIBLE_ASCII = /^[\x21-\x7e]*$/
-
-function text(value, name) {
-  if (value == null || value === '') return ''
-  if (typeof value !== 'string' || !VISIBLE_ASCII.test(value)) throw invalidOptions(`${name} must be a string such as ${name === 'region' ? 'us-east-1' : 'lambda'}`)
+function optionalText(value, code, message) {
+  if (value == null) return ''
+  if (typeof value !== 'string') throw new IamFetchError(code, message)
   return value
 }
 
+/** Comma-joined for the core: a name holding a comma would become two. */
 function excludedHeaders(names = []) {
-  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || /[,\r\n]/.test(name))) {
+  if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name.includes(','))) {
     throw invalidOptions('excludedHeaders must be an array of header names')
   }
-  return names.map((name) => name.toLowerCase()).join(',')
-}
-
-/** Declared by the caller's own x-amz-content-sha256, the hash is sent and signed unless told otherwise. */
-function contentHashHeader(value, declaresHash) {
-  if (value === undefined) return declaresHash ? 'include' : ''
-  if (value !== 'include' && value !== 'omit') throw invalidOptions("contentHashHeader must be 'include' or 'omit'")
-  return value
+  return names.join(',')
 }

@@ -1,7 +1,7 @@
-import { signCall } from './core.js'
+import { signWithBuild } from './core.js'
 import { IamFetchError, REDACTED } from './errors.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
-import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, rejectUnknownOptions, signingCall } from './options.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, encodeSigningCall, rejectUnknownOptions } from './options.js'
 
 const NO_BYTES = new Uint8Array(0)
 
@@ -39,7 +39,7 @@ export function upperMethod(method) {
  * core hashes in the same call.
  * @returns {Promise<object>} the core's result: headers to add, url, signature, ...
  */
-export async function signParts({ method, url, headers, payload = {}, credentials, options = {}, diagnostics }) {
+export async function signPrepared({ method, url, headers, payload = {}, credentials, options = {}, diagnostics }) {
   // Hot path: a URL or Headers the caller already normalized is not rebuilt.
   const target = url instanceof URL && !url.hash && !options.signQuery ? url : wireUrl(url)
   const pairs = [...(headers instanceof Headers ? headers : toHeaders(headers))]
@@ -52,7 +52,7 @@ export async function signParts({ method, url, headers, payload = {}, credential
       target.searchParams.delete('X-Amz-Expires')
     }
   }
-  const { call, sigv4a } = signingCall({
+  const { call, sigv4a } = encodeSigningCall({
     method: upperMethod(method),
     url: target.href,
     host: target.hostname,
@@ -65,7 +65,7 @@ export async function signParts({ method, url, headers, payload = {}, credential
   })
   // The diagnostics build signs both algorithms; the sigv4a build, loaded the first time SigV4a is asked for, signs SigV4a.
   const build = diagnostics ? 'diagnostics' : sigv4a ? 'sigv4a' : 'core'
-  return signCall(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), build)
+  return signWithBuild(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), build)
 }
 
 /**
@@ -84,7 +84,7 @@ export async function signRequest(request, options = {}) {
   const payload = await prepareBody(body, { declaredHash: declaredPayloadHash(headers, options) })
   // A serialized FormData carries its multipart boundary in content-type.
   if (payload.contentType) headers.set('content-type', payload.contentType)
-  const signed = await signParts({
+  const signed = await signPrepared({
     method: request.method ?? (body == null ? 'GET' : 'POST'),
     url: request.url,
     headers,
@@ -105,6 +105,7 @@ export async function signRequest(request, options = {}) {
     payloadHash: signed.payloadHash,
     service: signed.service,
     region: signed.region,
+    regionSet: signed.regionSet,
   }
 }
 
@@ -177,7 +178,7 @@ export class AwsV4Signer {
 
   async #sign(diagnostics) {
     const { payload, method, url, headers } = await this.#request()
-    const signed = await signParts({
+    const signed = await signPrepared({
       method,
       url,
       headers,
@@ -190,7 +191,8 @@ export class AwsV4Signer {
     this.service = signed.service
     this.region = signed.region
     this.signedHeaders = signed.signedHeaders.join(';')
-    this.credentialString = [signed.amzDate.slice(0, 8), signed.region, signed.service, 'aws4_request'].join('/')
+    // SigV4a's scope names no region: its region set is signed as a header or query parameter instead.
+    this.credentialString = [signed.amzDate.slice(0, 8), ...(signed.region ? [signed.region] : []), signed.service, 'aws4_request'].join('/')
     if (signed.canonicalRequest !== undefined) {
       const lines = signed.canonicalRequest.split('\n')
       this.encodedPath = lines[1]

@@ -1,54 +1,54 @@
-// The error codes are kept by hand in three places: the Rust core's enum
-// (src/error.rs), the JS literals, and the unions in the .d.ts files. This
-// test keeps them from drifting apart: every code the code can throw is in a
-// union, and every union member is thrown somewhere.
+// One table holds every error code (js/src/error-codes.js). The core's enum,
+// the .d.ts unions and the README's list are generated from it; these tests
+// fail when a generated form is stale, when code gives a code the table lacks,
+// or when the table keeps a code nothing gives.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from './support/paths.mjs'
+import { ERROR_CODES } from '../../js/src/error-codes.js'
+import { COGNITO_CODES, STS_CODES, classifyAwsError } from '../../js/src/credentials/aws-error.js'
+import { staleFiles } from '../../scripts/error-codes.mjs'
 
-const read = (path) => readFileSync(join(repoRoot, path), 'utf8')
-const sources = (dir, ext) => readdirSync(join(repoRoot, dir)).filter((name) => name.endsWith(ext)).map((name) => read(join(dir, name)))
+const inTable = (code) => Object.hasOwn(ERROR_CODES, code) || Object.entries(ERROR_CODES).some(([prefix, { prefix: isPrefix }]) => isPrefix && code.startsWith(prefix))
 
-/** Codes written in source text; a code followed by `${` is a prefix (`ERR_AUTH_${cause}`), kept with its trailing `_`. */
-function codesIn(texts) {
-  const codes = new Set()
-  for (const text of texts) {
-    for (const [, code] of text.matchAll(/\b(ERR_[A-Z0-9_]*[A-Z0-9_])(?=\$\{|[^A-Z0-9_$])/g)) codes.add(code)
+test('the Rust enum, the .d.ts unions and the README list are generated from the table as it stands', () => {
+  assert.deepEqual(staleFiles().map(([path]) => path), [], 'run node scripts/error-codes.mjs')
+})
+
+test('every entry says what it means, and a proxy status is an HTTP error status', () => {
+  for (const [code, entry] of Object.entries(ERROR_CODES)) {
+    assert.match(code, /^ERR_[A-Z0-9_]+$/, code)
+    assert.ok(entry.meaning?.length > 10, `${code} has no meaning`)
+    if (entry.status !== undefined) assert.ok(Number.isInteger(entry.status) && entry.status >= 400 && entry.status < 600, code)
+    if (entry.proxyOnly) assert.ok(entry.status, `${code} is the proxy's alone, so it needs a status`)
   }
-  return codes
-}
-
-/** Members of `export type <name> = | 'A' | 'B' | `P_${string}``. */
-function union(dts, name) {
-  const body = new RegExp(`export type ${name} =([^]*?)\\n\\n`).exec(dts)?.[1]
-  assert.ok(body, `no union ${name}`)
-  const members = new Set()
-  for (const [, literal, prefix] of body.matchAll(/\|\s*(?:'(ERR_[A-Z0-9_]+)'|`(ERR_[A-Z0-9_]+_)\$\{string\}`)/g)) members.add(literal ?? prefix)
-  return members
-}
-
-const covers = (members, code) => members.has(code) || [...members].some((member) => member.endsWith('_') && code.startsWith(member) && !code.endsWith('_'))
-
-const packageCodes = codesIn([...sources('js/src', '.js'), ...sources('js/src/credentials', '.js'), read('src/error.rs')])
-const proxyCodes = codesIn(sources('js/src/proxy', '.js'))
-const packageUnion = union(read('js/src/index.d.ts'), 'IamFetchErrorCode')
-const proxyUnion = union(read('js/src/proxy/index.d.ts'), 'SigningProxyErrorCode')
-
-test('every code the package and the Rust core can throw is in IamFetchErrorCode', () => {
-  assert.ok(packageCodes.size > 40, `found ${packageCodes.size} codes: the scan itself works`)
-  const missing = [...packageCodes].filter((code) => !covers(packageUnion, code))
-  assert.deepEqual(missing, [], 'codes thrown but not in the .d.ts union')
 })
 
-test("every code the proxy answers with or throws is in SigningProxyErrorCode or IamFetchErrorCode", () => {
-  const missing = [...proxyCodes].filter((code) => !covers(proxyUnion, code) && !covers(packageUnion, code))
-  assert.deepEqual(missing, [], "codes the proxy uses but no union lists")
+test('every code the AWS error maps give, fallbacks included, is in the table', () => {
+  const given = [...Object.values(COGNITO_CODES), ...Object.values(STS_CODES)]
+  for (const service of ['cognito-identity', 'sts']) {
+    for (const [status, type] of [[400, 'SomethingNew'], [500, 'SomethingNew'], [400, 'ThrottlingException'], [502, '']]) {
+      given.push(classifyAwsError(service, status, type, '').code)
+    }
+  }
+  assert.deepEqual(given.filter((code) => !inTable(code)), [])
 })
 
-test('every member of each union is thrown somewhere: no stale codes', () => {
-  const thrown = new Set([...packageCodes, ...proxyCodes])
-  assert.deepEqual([...packageUnion].filter((code) => !thrown.has(code)), [], 'IamFetchErrorCode members nothing throws')
-  assert.deepEqual([...proxyUnion].filter((code) => !proxyCodes.has(code)), [], 'SigningProxyErrorCode members the proxy never uses')
+// Shipped sources: the codes written in them must be the table's. The table is
+// the declaration; this keeps the code that throws from drifting from it.
+const read = (path) => readFileSync(join(repoRoot, path), 'utf8')
+const sources = (dir) => readdirSync(join(repoRoot, dir)).filter((name) => name.endsWith('.js') && name !== 'error-codes.js').map((name) => read(join(dir, name)))
+const shipped = [...sources('js/src'), ...sources('js/src/credentials'), ...sources('js/src/proxy')]
+const written = new Set(shipped.flatMap((text) => [...text.matchAll(/\b(ERR_[A-Z0-9_]*[A-Z0-9_])(?=\$\{|[^A-Z0-9_$])/g)].map(([, code]) => code)))
+
+test('every code the package writes is in the table', () => {
+  assert.ok(written.size > 40, `found ${written.size} codes: the scan itself works`)
+  assert.deepEqual([...written].filter((code) => !inTable(code)), [])
+})
+
+test('every code in the table is given somewhere: by the core, or by the package', () => {
+  const unused = Object.entries(ERROR_CODES).filter(([code, entry]) => !entry.rust && !written.has(code)).map(([code]) => code)
+  assert.deepEqual(unused, [])
 })

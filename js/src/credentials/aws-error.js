@@ -5,7 +5,7 @@ import { xmlElement, xmlText } from './xml.js'
 
 const THROTTLING = new Set(['TooManyRequestsException', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'SlowDown'])
 
-const COGNITO_CODES = {
+export const COGNITO_CODES = {
   NotAuthorizedException: 'ERR_COGNITO_NOT_AUTHORIZED',
   ResourceNotFoundException: 'ERR_COGNITO_NOT_FOUND',
   TooManyRequestsException: 'ERR_COGNITO_THROTTLED',
@@ -16,7 +16,7 @@ const COGNITO_CODES = {
   ExternalServiceException: 'ERR_COGNITO_EXTERNAL_SERVICE',
 }
 
-const STS_CODES = {
+export const STS_CODES = {
   AccessDenied: 'ERR_STS_ACCESS_DENIED',
   AccessDeniedException: 'ERR_STS_ACCESS_DENIED',
   ExpiredTokenException: 'ERR_STS_EXPIRED_TOKEN',

@@ -1,7 +1,7 @@
 // STS: AssumeRole (signed with the core) and AssumeRoleWithWebIdentity (unsigned).
 import { init } from '../core.js'
 import { IamFetchError } from '../errors.js'
-import { signParts } from '../signer.js'
+import { signPrepared } from '../signer.js'
 import { prepareBody } from '../body.js'
 import { awsCall } from './aws-call.js'
 import { onDeviceClock, parseStsCredentials } from './answers.js'
@@ -50,7 +50,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
       secrets: [callerCredentials.secretAccessKey, callerCredentials.sessionToken],
       clock,
       request: async (datetime) => {
-        const signed = await signParts({
+        const signed = await signPrepared({
           method: 'POST',
           url,
           headers: { 'content-type': FORM },

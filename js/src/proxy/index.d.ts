@@ -120,27 +120,28 @@ export interface SigningProxyOptions {
  * `x-iamfetch-proxy-error` header of the proxy's own answers. The upstream's
  * answers pass through unchanged, without that header.
  */
+// Generated from js/src/error-codes.js by scripts/error-codes.mjs: edit the table, then run it.
 export type SigningProxyErrorCode =
-  | 'ERR_TOKEN_MISSING' // 401
-  | 'ERR_TOKEN_INVALID' // 401: malformed, bad signature, unknown key
-  | 'ERR_TOKEN_EXPIRED' // 401
-  | 'ERR_TOKEN_NOT_YET_VALID' // 401
-  | 'ERR_TOKEN_WRONG_CLIENT' // 401
-  | 'ERR_TOKEN_WRONG_USE' // 401: an access token where an ID token is expected, or the reverse
-  | 'ERR_TOKEN_WRONG_ISSUER' // 401
-  | 'ERR_TOKEN_FORBIDDEN' // 403: group or scope missing
-  | 'ERR_INVALID_PATH' // 400
-  | 'ERR_INVALID_HEADER' // 400
-  | 'ERR_INVALID_PAYLOAD_HASH' // 400
-  | 'ERR_METHOD_NOT_ALLOWED' // 405
-  | 'ERR_BODY_TIMEOUT' // 408: the body did not all arrive within bodyTimeoutMs
-  | 'ERR_BODY_TOO_LARGE' // 413
-  | 'ERR_CLIENT_CLOSED' // 499: the viewer went away (hung up, or its body broke off)
-  | 'ERR_PROXY_FAILED' // 500
-  | 'ERR_UPSTREAM_UNREACHABLE' // 502
-  | 'ERR_CREDENTIALS_UNAVAILABLE' // 503
-  | 'ERR_JWKS_UNAVAILABLE' // 503
-  | 'ERR_UPSTREAM_TIMEOUT' // 504
+  | 'ERR_INVALID_HEADER' // 400: A header name is not a token, or a header value holds CR, LF or NUL.
+  | 'ERR_INVALID_PAYLOAD_HASH' // 400: A declared payload hash is not 64 lower-case hex digits or UNSIGNED-PAYLOAD.
+  | 'ERR_BODY_TOO_LARGE' // 413: The body is larger than the buffer allowed for it.
+  | 'ERR_TOKEN_MISSING' // 401: No bearer token.
+  | 'ERR_TOKEN_INVALID' // 401: The token is malformed, its signature is bad, or its key is unknown.
+  | 'ERR_TOKEN_EXPIRED' // 401: The token has expired.
+  | 'ERR_TOKEN_NOT_YET_VALID' // 401: The token is not valid yet.
+  | 'ERR_TOKEN_WRONG_CLIENT' // 401: The token was issued to another app client.
+  | 'ERR_TOKEN_WRONG_USE' // 401: An access token where an ID token is expected, or the reverse.
+  | 'ERR_TOKEN_WRONG_ISSUER' // 401: The token comes from another user pool.
+  | 'ERR_TOKEN_FORBIDDEN' // 403: The token lacks a required group or scope.
+  | 'ERR_INVALID_PATH' // 400: The path would leave the upstream base path.
+  | 'ERR_METHOD_NOT_ALLOWED' // 405: The method is not in allowedMethods.
+  | 'ERR_BODY_TIMEOUT' // 408: The body did not all arrive within bodyTimeoutMs.
+  | 'ERR_CLIENT_CLOSED' // 499: The viewer went away: it hung up, or its body broke off.
+  | 'ERR_PROXY_FAILED' // 500: The proxy failed in a way no other code names.
+  | 'ERR_UPSTREAM_UNREACHABLE' // 502: The upstream could not be reached, or its answer broke off.
+  | 'ERR_CREDENTIALS_UNAVAILABLE' // 503: The proxy's own credentials could not be had.
+  | 'ERR_JWKS_UNAVAILABLE' // 503: The user pool's JWKS could not be fetched or read.
+  | 'ERR_UPSTREAM_TIMEOUT' // 504: The upstream sent no answer headers within timeoutMs.
 
 /**
  * A fetch handler: `export default { fetch: proxy }` in a Worker,

@@ -3,7 +3,7 @@
 import { init } from '../core.js'
 import { IamFetchError } from '../errors.js'
 import { sha256Hex } from '../hash.js'
-import { signParts } from '../signer.js'
+import { signPrepared } from '../signer.js'
 import { cachedProvider } from '../credentials/cache.js'
 import { invalidOptions, rejectUnknownOptions } from '../options.js'
 
@@ -77,7 +77,7 @@ export async function signCloudFrontOriginRequest(event, options) {
     if (SIGNED.has(lower) || (lower.startsWith('x-amz-') && lower !== 'x-amz-cf-id')) signedHeaders.push([lower, value])
   }
 
-  const signed = await signParts({
+  const signed = await signPrepared({
     method,
     url: url.href,
     headers: signedHeaders,
