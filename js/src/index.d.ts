@@ -184,7 +184,10 @@ export interface SignedRequest {
   signedHeaders: string[]
   payloadHash: string
   service: string
+  /** The region of SigV4's scope; empty for SigV4a, whose scope names none. */
   region: string
+  /** SigV4a's region set, comma-joined as signed (x-amz-region-set); empty for SigV4. */
+  regionSet: string
 }
 
 /** Signs a request and returns the signed headers and URL with the SigV4 intermediate values. */
@@ -224,7 +227,7 @@ export class AwsV4Signer {
   singleEncode?: boolean
   /** aws4fetch's fields, set once signed: e.g. "content-type;host;x-amz-date". */
   signedHeaders?: string
-  /** e.g. "20261121/us-east-1/lambda/aws4_request", once signed. */
+  /** e.g. "20261121/us-east-1/lambda/aws4_request", once signed; SigV4a's ("20261121/s3/aws4_request") names no region. */
   credentialString?: string
   /** Set once canonicalString() or stringToSign() has run (they load the diagnostics build); canonicalHeaders is a getter, so serializing the signer never shows the session token in it. */
   encodedPath?: string
