@@ -143,6 +143,8 @@ function joinedRegionSet(regionSet) {
  * @returns {{ call: string, sigv4a: boolean }}
  */
 export function encodeSigningCall({ method, url, host, headers, credentials, settings, payload, declaresHash, diagnostics }) {
+  // The time first: a secret given as the datetime is refused before any other field is read.
+  const datetime = String(toEpochMs(settings.datetime))
   const { sigv4a, service, regionSet } = algorithmOf(settings, host)
   const fields = {
     method,
@@ -152,7 +154,7 @@ export function encodeSigningCall({ method, url, host, headers, credentials, set
     region: optionalText(settings.region, 'ERR_INVALID_REGION', 'region must be a string such as us-east-1'),
     signingAlgorithm: mode('signingAlgorithm', sigv4a),
     regionSet,
-    datetime: String(toEpochMs(settings.datetime)),
+    datetime,
     signatureLocation: mode('signatureLocation', settings.signQuery),
     expiresIn: settings.signQuery ? toText(settings.expiresIn ?? DEFAULT_EXPIRES_IN, 'ERR_EXPIRES_RANGE', 'expiresIn must be a whole number of seconds') : '',
     uriEncoding: settings.singleEncode ? mode('uriEncoding', true) : '',
