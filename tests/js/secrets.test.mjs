@@ -80,7 +80,7 @@ test('a line break in a credential is refused without quoting it', async () => {
     { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET, sessionToken: `${TOKEN}\r\nx-evil: 1` },
   ]) {
     const error = await rejection(signRequest({ url }, credentials))
-    assert.equal(error.code, 'ERR_MISSING_CREDENTIALS')
+    assert.equal(error.code, 'ERR_INVALID_CREDENTIALS')
     assertNoLeak('line break', error)
   }
 })

@@ -1,6 +1,6 @@
 // Every failure of a public API, whatever it is given, is an IamFetchError with
-// a code from the .d.ts union (issue 21, point 1): the three kinds of input a
-// fuzz found rejected with a raw TypeError.
+// a code from the error-code table: the three kinds of input a fuzz found
+// rejected with a raw TypeError.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'
