@@ -34,14 +34,7 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
   return async () => {
     await init()
     const callerCredentials = await caller()
-    const body = form({
-      Action: 'AssumeRole',
-      Version: '2011-06-15',
-      RoleArn: roleArn,
-      RoleSessionName: roleSessionName ?? sessionName(),
-      DurationSeconds: durationSeconds,
-      ExternalId: externalId,
-    })
+    const body = stsForm('AssumeRole', roleArn, roleSessionName, { DurationSeconds: durationSeconds, ExternalId: externalId })
     const { body: answer, serverClockOffsetMs } = await awsCall({
       timeoutMs,
       service: 'sts',
@@ -65,6 +58,11 @@ export function fromAssumeRole({ credentials, roleArn, roleSessionName, duration
     })
     return onDeviceClock(parseStsCredentials(answer), serverClockOffsetMs)
   }
+}
+
+/** The form body of an STS role call: its action, the API version, the role and a session name. */
+function stsForm(action, roleArn, roleSessionName, fields) {
+  return form({ Action: action, Version: '2011-06-15', RoleArn: roleArn, RoleSessionName: roleSessionName ?? sessionName(), ...fields })
 }
 
 /**
@@ -100,11 +98,7 @@ export function fromWebIdentity({ roleArn, webIdentityToken, roleSessionName, pr
  */
 export async function assumeRoleWithWebIdentity({ roleArn, token, roleSessionName, providerId, policy, durationSeconds, region = 'us-east-1', endpoint, fetch, timeoutMs, clock }) {
   const url = stsUrl(endpoint, region)
-  const body = form({
-    Action: 'AssumeRoleWithWebIdentity',
-    Version: '2011-06-15',
-    RoleArn: roleArn,
-    RoleSessionName: roleSessionName ?? sessionName(),
+  const body = stsForm('AssumeRoleWithWebIdentity', roleArn, roleSessionName, {
     WebIdentityToken: token,
     ProviderId: providerId,
     Policy: policy,
