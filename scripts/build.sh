@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Builds the npm package: three wasm builds of the crate (cargo → wasm-bindgen →
-# wasm-opt) into js/dist/wasm, the JS sources into js/dist, then prints the
-# sizes users download.
+# Builds the npm package: the three wasm builds of the crate that
+# js/src/build-list.js names, each cargo → wasm-bindgen → wasm-opt, into
+# js/dist/wasm under the list's file names, the JS sources into js/dist, then
+# prints the sizes users download.
 #
-# - iamfetch_bg.wasm, the default build every user downloads: SigV4 signing and
-#   hashing only, simd128, and on nightly `-Z build-std` with panics as plain
-#   aborts, Debug formatting compiled out and std's size-optimized paths
-#   (measured at opt-level "z": 58.6 KB gzip against 81.7 KB on stable).
-# - iamfetch_v4a_bg.wasm, the same plus SigV4a (P-256 ECDSA): loaded the first
-#   time a request asks for SigV4a.
-# - iamfetch_diag_bg.wasm, the diagnostics build (both algorithms, and the
-#   canonical request and string to sign): loaded only when asked for. It keeps
-#   Debug formatting, which its trace capture reads through.
+# - core, the build every user downloads: SigV4 signing and hashing only,
+#   simd128, and on nightly `-Z build-std` with panics as plain aborts, Debug
+#   formatting compiled out and std's size-optimized paths (measured at
+#   opt-level "z": 58.6 KB gzip against 81.7 KB on stable).
+# - sigv4a, the same plus SigV4a (P-256 ECDSA): loaded the first time a
+#   request asks for SigV4a.
+# - diagnostics (both algorithms, and the canonical request and string to
+#   sign): loaded only when asked for. It keeps Debug formatting, which its
+#   trace capture reads through.
 # Each falls back to stable (larger) when no nightly with rust-src can be had.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,6 @@ has_nightly() {
 wasm_build() {
   local dir=$1 nightly_flags=$2
   shift 2
-  # Separate target dirs: each RUSTFLAGS set would otherwise rebuild the other's artifacts.
   local stable=(cargo build --release --target $wasm_target --target-dir "$dir" --quiet "$@")
   if has_nightly; then
     RUSTFLAGS="$simd -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $nightly_flags" \
@@ -38,34 +38,54 @@ wasm_build() {
     RUSTFLAGS="$simd" "${stable[@]}"
   fi
 }
-wasm_build target/wasm-default -Zfmt-debug=none --no-default-features --features tracing-off
-wasm_build target/wasm-sigv4a -Zfmt-debug=none --no-default-features --features tracing-off,sigv4a
-wasm_build target/wasm-diagnostics "" --features sigv4a
+# cargo_build <build>: the cargo settings of each build that build-list.js names.
+# Separate target dirs: each RUSTFLAGS set would otherwise rebuild the other's artifacts.
+cargo_build() {
+  case $1 in
+    core) wasm_build target/wasm-default -Zfmt-debug=none --no-default-features --features tracing-off ;;
+    sigv4a) wasm_build target/wasm-sigv4a -Zfmt-debug=none --no-default-features --features tracing-off,sigv4a ;;
+    diagnostics) wasm_build target/wasm-diagnostics "" --features sigv4a ;;
+    *) echo "scripts/build.sh: js/src/build-list.js names a build $1 that this script has no cargo settings for" >&2; exit 1 ;;
+  esac
+}
+target_of() { case $1 in core) echo target/wasm-default ;; *) echo "target/wasm-$1" ;; esac; }
+
+# One line per build: its name, glue, .wasm, inline module and label, from build-list.js.
+builds=$(node --input-type=module -e "
+const { BUILDS } = await import('./js/src/build-list.js')
+for (const [name, { glue, wasm, inline, label }] of Object.entries(BUILDS)) console.log([name, glue, wasm, inline, label].join('\t'))
+")
+while IFS=$'\t' read -r -u 3 name _; do cargo_build "$name"; done 3<<<"$builds"
 
 out=target/wasm-bindgen
 rm -rf "$out" js/dist
+mkdir -p js/dist/wasm
+# bindgen <build> <glue> <wasm>: wasm-bindgen names its output after --out-name
+# (<stem>.js, <stem>_bg.wasm); they are copied under the list's names.
 bindgen() {
-  wasm-bindgen --target web --out-dir "$out" --out-name "$2" "$1/$wasm_target/release/iamfetch.wasm"
-  node scripts/wasm-glue.mjs "$out/$2.js"
+  local stem=${2%.js}
+  wasm-bindgen --target web --out-dir "$out" --out-name "$stem" "$(target_of "$1")/$wasm_target/release/iamfetch.wasm"
+  node scripts/wasm-glue.mjs "$out/$stem.js"
   # wasm-opt reads the enabled features from the target_features section, then drops it.
   # -O3 measured as fast as -Oz on the opt-level 3 build, and 0.3 KB smaller after gzip.
   node_modules/.bin/wasm-opt -O3 --strip-debug --strip-producers --strip-target-features \
-    "$out/$2_bg.wasm" -o "$out/$2_bg.wasm"
+    "$out/${stem}_bg.wasm" -o "js/dist/wasm/$3"
+  cp "$out/$stem.js" "js/dist/wasm/$2"
 }
-bindgen target/wasm-default iamfetch
-bindgen target/wasm-sigv4a iamfetch_v4a
-bindgen target/wasm-diagnostics iamfetch_diag
+while IFS=$'\t' read -r -u 3 name glue wasm _; do bindgen "$name" "$glue" "$wasm"; done 3<<<"$builds"
 
-mkdir -p js/dist/wasm
 cp -r js/src/. js/dist/
-for build in iamfetch iamfetch_v4a iamfetch_diag; do cp "$out/$build.js" "$out/${build}_bg.wasm" js/dist/wasm/; done
-node scripts/inline-wasm.mjs js/dist/wasm/*_bg.wasm
+node scripts/inline-wasm.mjs js/dist/wasm
 
-size() { printf '%-34s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
+size() { printf '%-48s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
 echo "iamfetch build sizes:"
-size "wasm, default (iamfetch_bg.wasm)" js/dist/wasm/iamfetch_bg.wasm
-size "JS glue (wasm/iamfetch.js)" js/dist/wasm/iamfetch.js
-size "wasm, SigV4a (lazy)" js/dist/wasm/iamfetch_v4a_bg.wasm
-size "wasm, diagnostics (lazy)" js/dist/wasm/iamfetch_diag_bg.wasm
-size "wasm, default, base64 (inline entry)" js/dist/wasm/iamfetch_bg.base64.js
+while IFS=$'\t' read -r -u 3 name glue wasm inline label; do
+  if [ "$name" = core ]; then
+    size "wasm, $label ($wasm)" "js/dist/wasm/$wasm"
+    size "JS glue, $label ($glue)" "js/dist/wasm/$glue"
+    size "wasm, $label, base64 (inline entry: $inline)" "js/dist/wasm/$inline"
+  else
+    size "wasm, $label, lazy ($wasm)" "js/dist/wasm/$wasm"
+  fi
+done 3<<<"$builds"
 size "JS wrapper (all entries)" js/dist/*.js js/dist/credentials/*.js

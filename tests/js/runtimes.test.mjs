@@ -14,12 +14,14 @@ import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import * as esbuild from 'esbuild'
 import { repoRoot } from './support/paths.mjs'
-import { jsOptions, loadSigningSuite } from './support/signing-suite.mjs'
+import { jsOptions, loadSuite, notExpressibleThroughFetch } from './support/aws-suite.mjs'
 import { ENGINES, freePort, launchChromium, openBrowser } from './support/browsers.mjs'
+import { writeWorkerdConfig } from './support/workerd.mjs'
 import { startStack } from '../../stack/src/index.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 
 /** The default build and the lazily loaded SigV4a and diagnostics builds. */
-const WASM_FILES = ['iamfetch_bg.wasm', 'iamfetch_v4a_bg.wasm', 'iamfetch_diag_bg.wasm']
+const WASM_FILES = Object.values(BUILDS).map(({ wasm }) => wasm)
 const run = promisify(execFile)
 const bin = (name) => join(repoRoot, 'node_modules/.bin', name)
 
@@ -93,16 +95,24 @@ async function serve(env) {
   return http
 }
 
-/** A signing suite's cases, each with its settings in the JS API's option names for both modes. */
-const withOptions = (cases) => cases.map((c) => ({ ...c, options: { header: jsOptions(c, false), query: jsOptions(c, true) } }))
+/**
+ * A signing suite's cases as conformance.mjs takes them: each with its
+ * settings in the JS API's option names for both modes, and why fetch cannot
+ * express it, if it cannot.
+ */
+const forConformance = (cases) => cases.map((c) => ({
+  ...c,
+  options: { header: jsOptions(c, false), query: jsOptions(c, true) },
+  notExpressibleThroughFetch: notExpressibleThroughFetch(c),
+}))
 
 before(async () => {
   stack = await startStack()
   project = makeProject()
   server = await serve({
     stack: { endpoints: stack.endpoints, signing: stack.signing, ids: stack.ids },
-    cases: withOptions(loadSigningSuite()),
-    v4aCases: withOptions(loadSigningSuite('v4a')),
+    cases: forConformance(loadSuite('v4')),
+    v4aCases: forConformance(loadSuite('v4a')),
   })
   envUrl = `http://127.0.0.1:${server.address().port}/env.json`
 })
@@ -192,17 +202,12 @@ async function startWorker(t, name, entry) {
     }],
   })
   const port = await freePort()
-  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker), (name = "network", network = (allow = ["public", "local", "private"]))],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js"), ${[...imported].map((file) => `(name = "wasm/${file}", wasm = embed "wasm/${file}")`).join(', ')}],
-  compatibilityDate = "2025-09-01",
-  globalOutbound = "network",
-);
-`)
+  writeWorkerdConfig(join(out, 'config.capnp'), [{
+    name: 'main',
+    port,
+    modules: [['worker.js', 'esModule', 'worker.js'], ...[...imported].map((file) => [`wasm/${file}`, 'wasm', `wasm/${file}`])],
+    outbound: true,
+  }])
   const workerd = spawn(bin('workerd'), ['serve', join(out, 'config.capnp')], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   workerd.stderr.on('data', (d) => { stderr += d })
@@ -219,7 +224,7 @@ test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async
 
 const CORE_ONLY_WORKER = `
 import { AwsClient, AwsV4Signer, explainFailure, init, signRequest } from 'iamfetch'
-import sigv4aModule from 'iamfetch/wasm/iamfetch_v4a_bg.wasm'
+import sigv4aModule from 'iamfetch/wasm/${BUILDS.sigv4a.wasm}'
 const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ code: error.code, message: error.message }))
 const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', datetime: '20261121T101010Z' }
 const SIGV4A = { url: 'https://b.s3.us-east-1.amazonaws.com/k', ...KEYS, signingAlgorithm: 'sigv4a', regionSet: ['*'] }
@@ -247,7 +252,7 @@ export default {
 test('workerd: a Worker bundles only the core unless it imports more; a missing build is an ERR_WASM_LOAD naming the import, and init() takes the imported Module', async (t) => {
   writeFileSync(join(project, 'core-only-worker.mjs'), CORE_ONLY_WORKER)
   const worker = await startWorker(t, 'workerd-core-only', join(project, 'core-only-worker.mjs'))
-  assert.deepEqual(worker.wasm, ['iamfetch_bg.wasm', 'iamfetch_v4a_bg.wasm'], 'the core, and the SigV4a .wasm the Worker imports itself; no diagnostics build')
+  assert.deepEqual(worker.wasm, [BUILDS.core.wasm, BUILDS.sigv4a.wasm].sort(), 'the core, and the SigV4a .wasm the Worker imports itself; no diagnostics build')
   const user = stack.ids.iamUsers['test-user']
   const call = { url: stack.endpoints.functionUrl, accessKeyId: user.accessKeyId, ...stack.signing.functionUrl }
   const result = await (await worker.get(`/?call=${encodeURIComponent(JSON.stringify(call))}`)).json()

@@ -5,22 +5,16 @@
 // runtime through tests/runtimes/conformance.mjs.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { inspect } from 'node:util'
 import { startStack, verifySigV4aSignature } from '../../stack/src/index.mjs'
-import { distEntry, repoRoot } from './support/paths.mjs'
-import { jsOptions } from './support/signing-suite.mjs'
+import { distEntry } from './support/paths.mjs'
+import { jsOptions, loadSuite, notExpressibleThroughFetch } from './support/aws-suite.mjs'
 import { originRequestEvent, forwardAsCloudFront } from './support/cloudfront-events.mjs'
 
 const { AwsClient, AwsV4Signer, signRequest, explainFailure, IamFetchError } = await import(distEntry)
 const { createSigningProxy, signCloudFrontOriginRequest } = await import(new URL('../../js/dist/proxy/index.node.js', import.meta.url).href)
 
-const cases = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--example', 'export_signing_suite', 'v4a'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }))
-/** Vectors fetch cannot send as written; the reasons are in signing-suite.test.mjs, which checks them. */
-const NOT_EXPRESSIBLE_THROUGH_FETCH = new Set([
-  'get-relative-unnormalized', 'get-relative-relative-unnormalized', 'get-slash-dot-slash-unnormalized',
-  'get-slash-pointless-dot-unnormalized', 'get-header-key-duplicate', 'get-header-value-order',
-])
+const cases = loadSuite('v4a')
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
 const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLETOKEN/with+base64=='
@@ -41,7 +35,7 @@ test('the v4a suite has 38 cases, all with a public key', () => {
 
 for (const testCase of cases) {
   for (const [mode, expected] of [['header', testCase.header], ['query', testCase.query]]) {
-    const skip = NOT_EXPRESSIBLE_THROUGH_FETCH.has(testCase.name) && 'fetch cannot send this vector as written (see signing-suite.test.mjs)'
+    const skip = notExpressibleThroughFetch(testCase)
     test(`v4a ${testCase.name} (${mode}): canonical request and string to sign verbatim, signatures verify independently`, { skip }, async () => {
       const request = { method: testCase.method, url: testCase.url, headers: testCase.headers, body: testCase.body || undefined }
       const options = { ...jsOptions(testCase, mode === 'query'), signingAlgorithm: 'sigv4a', regionSet: testCase.region.split(',') }

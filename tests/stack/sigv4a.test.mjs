@@ -5,50 +5,19 @@
 // Multi-Region Access Point stand-in (mrap) and S3 itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deriveSigV4aPublicKey, verifySigV4aSignature } from '../../stack/src/index.mjs';
+import { caseNames, pinnedVersion, suiteDir } from '../js/support/aws-suite.mjs';
 import { startStack, staticUser, sign, signV4a } from './helpers.mjs';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The raw files, not the parsed cases: the stack's verifier is held to AWS's
+// own signatures, both of each mode, independently of iamfetch's parsing.
+const SUITE = suiteDir('v4a');
+const CASES = caseNames('v4a');
 
-/** The newest aws-sigv4 crate source on disk that carries the SigV4a vectors. */
-function findV4aSuite() {
-  const registry = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
-  if (!existsSync(registry)) return undefined;
-  const suites = [];
-  for (const index of readdirSync(registry)) {
-    for (const crate of readdirSync(join(registry, index))) {
-      const version = /^aws-sigv4-(\d+)\.(\d+)\.(\d+)$/.exec(crate)?.slice(1).map(Number);
-      const dir = join(registry, index, crate, 'aws-signing-test-suite', 'v4a');
-      if (version && existsSync(dir)) suites.push({ version, dir });
-    }
-  }
-  const newer = (a, b) => a.version.findIndex((part, i) => part !== b.version[i]);
-  suites.sort((a, b) => {
-    const i = newer(a, b);
-    return i === -1 ? 0 : b.version[i] - a.version[i];
-  });
-  return suites[0]?.dir;
-}
-
-function v4aSuite() {
-  const found = findV4aSuite();
-  if (found) return found;
-  // The repo depends on aws-sigv4, so fetching its dependencies brings the vectors.
-  execFileSync('cargo', ['fetch'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  return findV4aSuite();
-}
-
-const SUITE = v4aSuite();
-const CASES = SUITE ? readdirSync(SUITE).filter((name) => existsSync(join(SUITE, name, 'context.json'))).sort() : [];
-
-test('the aws-sigv4 SigV4a vectors are on disk', () => {
-  assert.ok(SUITE, 'no aws-sigv4-*/aws-signing-test-suite/v4a under the cargo registry, even after cargo fetch');
+test(`the SigV4a vectors of aws-sigv4 ${pinnedVersion()} (Cargo.lock) are on disk`, () => {
   assert.ok(CASES.length >= 38, `${CASES.length} cases in ${SUITE}`);
 });
 

@@ -1,4 +1,4 @@
-// The soak of issue 12: many signed requests through the packaged AwsClient
+// The soak: many signed requests through the packaged AwsClient
 // against the local stack, with faults injected, counting every request from
 // send to verified echo, and sampling memory. scripts/soak.mjs runs it at full
 // length; tests/stack/soak.test.mjs runs a short version in CI.
@@ -16,13 +16,18 @@
 //   `clockEvery` requests, as a device clock that is off would look to AWS; each
 //   request in flight across a jump gets a skew 403 and must recover from it.
 import { spawn } from 'node:child_process'
-import { createCipheriv, createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import v8 from 'node:v8'
-import vm from 'node:vm'
+import { exposeGc, memoryVerdict, mib, sampleMemory } from './soak-memory.mjs'
+import { pickWeighted, seededBytes, seededRandom } from './seeded.mjs'
+
+// What the proxy soak (proxy-soak.mjs) and the soak's runners import from here.
+export { memoryVerdict, mib } from './soak-memory.mjs'
+export { pickWeighted, seededBytes, seededRandom } from './seeded.mjs'
+export { formatReport } from './soak-report.mjs'
 
 const STACK_BIN = fileURLToPath(new URL('../../../stack/bin/iamfetch-stack.mjs', import.meta.url))
 const DIST_ENTRY = new URL('../../../js/dist/index.node.js', import.meta.url).href
@@ -311,32 +316,6 @@ function count(tally, plan, record) {
   }
 }
 
-/**
- * Memory is flat when, between the sample at a tenth of the run (10k of 100k)
- * and the end, heapUsed after a full GC grows less than 20% or 8 MiB, whichever
- * is larger, and RSS less than 25% or 48 MiB. Anything kept per request grows
- * without bound: 90,000 requests each keeping one signed Request (~1 KiB with its
- * Headers) would add ~90 MiB, and even 100 bytes each would pass 8 MiB. The
- * floors absorb what a short run cannot average out: V8's code and feedback
- * caches, undici's connection pool, malloc's arenas.
- */
-export const MEMORY_BOUND = { heapShare: 0.2, heapFloor: 8 * 2 ** 20, rssShare: 0.25, rssFloor: 48 * 2 ** 20 }
-
-/**
- * The memory verdict over samples taken after a full GC (sampleMemory): the
- * baseline is past warm-up (JIT, the wasm instance, undici's pool), a tenth of
- * the run and at least 1,000 requests when there are 2,000; the end must stay
- * within MEMORY_BOUND of it. Shared with the proxy soak (proxy-soak.mjs).
- */
-export function memoryVerdict(samples, requests) {
-  samples.sort((a, b) => a.requests - b.requests)
-  const baseline = samples.find((s) => s.requests >= Math.max(requests / 10, Math.min(1000, requests / 2))) ?? samples[0]
-  const end = samples.at(-1)
-  const heapLimit = baseline.heapUsed + Math.max(baseline.heapUsed * MEMORY_BOUND.heapShare, MEMORY_BOUND.heapFloor)
-  const rssLimit = baseline.rss + Math.max(baseline.rss * MEMORY_BOUND.rssShare, MEMORY_BOUND.rssFloor)
-  return { baseline: baseline.requests, heapLimit, rssLimit, flat: end.heapUsed <= heapLimit && end.rss <= rssLimit }
-}
-
 function summarize({ requests, concurrency, faultRate, durationMs, cpu, tally, samples, stackLog, stackErrors }) {
   const memory = memoryVerdict(samples, requests)
   const end = samples.at(-1)
@@ -347,22 +326,6 @@ function summarize({ requests, concurrency, faultRate, durationMs, cpu, tally, s
     requests, concurrency, faultRate, durationMs, requestsPerSecond: requests / (durationMs / 1000), cpu,
     ...tally, samples, memory, stackLog, stackErrors, passed: problems.length === 0, problems,
   }
-}
-
-export function sampleMemory(requests, elapsedMs, gc) {
-  gc()
-  gc()
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
-  const resources = {}
-  for (const name of process.getActiveResourcesInfo()) resources[name] = (resources[name] ?? 0) + 1
-  return { requests, elapsedMs, rss, heapUsed, external, arrayBuffers, resources }
-}
-
-/** A full GC on demand, with or without --expose-gc on the command line. */
-export function exposeGc() {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc')
 }
 
 /**
@@ -409,73 +372,4 @@ async function setStackClock(stack, offsetSeconds) {
   const res = await fetch(`${stack.endpoints.sts}/__admin/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds }) })
   if (!res.ok) throw new Error(`the stack refused a clock change: ${res.status} ${await res.text()}`)
   await res.body?.cancel()
-}
-
-export function pickWeighted(table, random) {
-  const entries = Object.entries(table)
-  let roll = random() * entries.reduce((sum, [, v]) => sum + v.weight, 0)
-  for (const [name, value] of entries) {
-    roll -= value.weight
-    if (roll < 0) return { name, ...value }
-  }
-  return { name: entries.at(-1)[0], ...entries.at(-1)[1] }
-}
-
-/**
- * Seeded bytes, n at a time: the AES-128-CTR keystream under a key derived
- * from the seed. The same seed gives the same requests, faults and bodies.
- */
-export function seededBytes(seed) {
-  const key = createHash('sha256').update(String(seed)).digest().subarray(0, 16)
-  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16))
-  return (n) => cipher.update(Buffer.alloc(n))
-}
-
-/** Seeded numbers in [0, 1). */
-export function seededRandom(seed) {
-  const next = seededBytes(seed)
-  let pool = Buffer.alloc(0)
-  let at = 0
-  return () => {
-    if (at + 4 > pool.length) {
-      pool = next(4096)
-      at = 0
-    }
-    at += 4
-    return pool.readUInt32LE(at - 4) / 2 ** 32
-  }
-}
-
-export const mib = (bytes) => (bytes / 2 ** 20).toFixed(1)
-
-/** The report as a few plain-text tables. */
-export function formatReport(report) {
-  const lines = []
-  const pct = (n) => `${((100 * n) / report.sent).toFixed(2)}%`
-  lines.push(`soak: ${report.requests} requests, concurrency ${report.concurrency}, fault rate ${report.faultRate}, ` +
-    `${(report.durationMs / 1000).toFixed(1)} s, ${Math.round(report.requestsPerSecond)} requests/s; ` +
-    `CPU: client ${(report.cpu.clientMs / 1000).toFixed(1)} s, stack ${report.cpu.stackMs === undefined ? '?' : (report.cpu.stackMs / 1000).toFixed(1)} s`)
-  lines.push(`sent ${report.sent}  ok ${report.ok} (${pct(report.ok)})  failed-allowed ${report.failedAllowed}  cut ${report.cut}  LOST ${report.lost}`)
-  lines.push('', 'fault        requests  recovered  failed-allowed  cut  lost')
-  for (const [name, row] of Object.entries(report.perFault)) {
-    lines.push(`${name.padEnd(12)} ${String(row.requests).padStart(8)}  ${String(row.recovered).padStart(9)}  ${String(row.failedAllowed).padStart(14)}  ${String(row.cut).padStart(3)}  ${String(row.lost).padStart(4)}`)
-  }
-  lines.push('', 'request kind          sent      ok  failed-allowed  cut  lost')
-  for (const [name, row] of Object.entries(report.perKind)) {
-    lines.push(`${name.padEnd(20)} ${String(row.sent).padStart(6)}  ${String(row.ok).padStart(6)}  ${String(row.failedAllowed).padStart(14)}  ${String(row.cut).padStart(3)}  ${String(row.lost).padStart(4)}`)
-  }
-  lines.push('', 'requests   elapsed   rss MiB  heapUsed MiB  external MiB  sockets  timers   (after a full GC)')
-  for (const s of report.samples) {
-    lines.push(`${String(s.requests).padStart(8)}  ${(s.elapsedMs / 1000).toFixed(1).padStart(7)} s  ${mib(s.rss).padStart(8)}  ${mib(s.heapUsed).padStart(12)}  ${mib(s.external).padStart(12)}  ${String(s.resources.TCPSocketWrap ?? 0).padStart(7)}  ${String(s.resources.Timeout ?? 0).padStart(6)}`)
-  }
-  const m = report.memory
-  lines.push(`memory bound from ${m.baseline} requests on: heapUsed <= ${mib(m.heapLimit)} MiB, rss <= ${mib(m.rssLimit)} MiB: ${m.flat ? 'flat' : 'GREW'}`)
-  lines.push('', 'why requests did not end ok:')
-  for (const [reason, n] of Object.entries(report.reasons).sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(6)}  ${reason}`)
-  lines.push('', 'the stack\'s own log, answers other than 200:')
-  for (const [key, n] of Object.entries(report.stackLog).filter(([k]) => !/ 200 -$/.test(k)).sort()) lines.push(`  ${String(n).padStart(6)}  ${key}`)
-  if (report.stackErrors.length) lines.push('', 'stack stderr:', ...report.stackErrors)
-  if (report.lostExamples.length) lines.push('', 'lost, first ones:', ...report.lostExamples.map((e) => `  ${JSON.stringify(e)}`))
-  lines.push('', report.passed ? 'PASS' : `FAIL: ${report.problems.join('; ')}`)
-  return lines.join('\n')
 }
