@@ -9,8 +9,7 @@
 use aws_credential_types::Credentials as AwsCredentials;
 use aws_sigv4::http_request::{self as aws, SignableBody, SignableRequest};
 use aws_smithy_runtime_api::client::identity::Identity;
-use iamfetch::sign::Algorithm;
-use iamfetch::{Credentials, Payload, Request, SigningSettings};
+use iamfetch::{Algorithm, ContentHashHeader, Credentials, Payload, Request, SigningSettings};
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -120,7 +119,7 @@ fn sign_iamfetch(case: &Case) -> String {
             service: Some("s3".into()),
             algorithm: Algorithm::SigV4a,
             region_set: vec!["*".into()],
-            content_hash_header: Some(iamfetch::sign::ContentHashHeader::Omit),
+            content_hash_header: Some(ContentHashHeader::Omit),
             ..SigningSettings::default()
         }
     } else {

@@ -1,5 +1,7 @@
 //! Reads the signing service and region from an AWS host name.
 
+use crate::error::{Error, ErrorCode};
+
 /// Where a request is signed for: the SigV4 signing name and the region.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
@@ -43,6 +45,21 @@ pub fn detect(host: &str) -> Option<Endpoint> {
         return detect_s3(&labels[at..]);
     }
     detect_service(&labels)
+}
+
+/// The service, and the region as given or read from the host: a given value
+/// wins, an empty one counts as not given.
+pub(crate) fn resolve(host: &str, service: Option<&str>, region: Option<&str>) -> Result<(String, Option<String>), Error> {
+    let given = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(str::to_owned);
+    let (service, region) = (given(service), given(region));
+    let detected = if service.is_none() || region.is_none() { detect(host) } else { None };
+    let service = service.or_else(|| detected.as_ref().map(|e| e.service.clone())).ok_or_else(|| {
+        Error::new(
+            ErrorCode::MissingService,
+            format!("cannot tell the AWS service from host '{host}': pass `service` (e.g. lambda, execute-api)"),
+        )
+    })?;
+    Ok((service, region.or_else(|| detected.map(|e| e.region))))
 }
 
 fn strip_port(host: &str) -> &str {

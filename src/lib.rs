@@ -13,14 +13,23 @@
 
 #[cfg(feature = "diagnostics")]
 mod capture;
+#[cfg(feature = "diagnostics")]
+mod diagnostics;
 pub mod endpoint;
 pub mod error;
 pub mod hash;
-pub mod sign;
+mod s3_key;
+pub mod settings;
+mod sign;
+mod validate;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 pub mod wire;
 
 pub use error::{Error, ErrorCode};
 pub use hash::{sha256_hex, Sha256};
-pub use sign::{sign, Credentials, Payload, Request, Signed, SigningSettings};
+pub use settings::{
+    Algorithm, ContentHashHeader, Credentials, Diagnostics, HeaderSelection, Payload, Request, SessionTokenPlacement,
+    SignatureLocation, Signed, SigningDiagnostics, SigningSettings, UriEncoding,
+};
+pub use sign::sign;

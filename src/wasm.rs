@@ -5,11 +5,11 @@
 
 use wasm_bindgen::prelude::*;
 
-/// Signs one request given in its flat form; returns the result's lines
+/// Signs one request given in its flat form; returns the answer's lines
 /// (`ok` first), or an error code and message.
 #[wasm_bindgen]
 pub fn sign(call: &str, body: &[u8]) -> String {
-    crate::wire::write_result(crate::wire::read_call(call, body).and_then(|call| call.sign()))
+    crate::wire::write_answer(crate::wire::parse_call(call, body).and_then(|call| call.sign()))
 }
 
 /// Service and region read from a host, as `service\nregion`, or an empty string.

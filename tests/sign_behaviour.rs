@@ -2,11 +2,10 @@
 //! secrets, presign bounds, header selection, payload rules, host detection.
 #![cfg(not(target_arch = "wasm32"))] // native only: wasm.rs covers wasm
 
-use iamfetch::sign::{
-    Algorithm, ContentHashHeader, Diagnostics, HeaderSelection, SignatureLocation, SigningSettings,
-    UriEncoding,
+use iamfetch::{
+    sign, Algorithm, ContentHashHeader, Credentials, Diagnostics, ErrorCode, HeaderSelection, Payload, Request,
+    SignatureLocation, SigningSettings, UriEncoding,
 };
-use iamfetch::{sign, Credentials, ErrorCode, Payload, Request};
 use std::time::{Duration, SystemTime};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -186,7 +185,10 @@ fn bad_input_gets_stable_codes_and_no_secret_in_message_or_debug() {
         (ErrorCode::InvalidMethod, Request { method: "GE T", ..request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")) }, credentials()),
         (ErrorCode::InvalidPayloadHash, request(FUNCTION_URL, &good_headers, Payload::Hash(SECRET)), credentials()),
         (ErrorCode::MissingCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { secret_access_key: String::new(), ..credentials() }),
-        (ErrorCode::MissingCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { session_token: Some(format!("{TOKEN}\n")), ..credentials() }),
+        (ErrorCode::MissingCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { session_token: Some(String::new()), ..credentials() }),
+        (ErrorCode::InvalidCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { session_token: Some(format!("{TOKEN}\n")), ..credentials() }),
+        (ErrorCode::InvalidCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { secret_access_key: format!("{SECRET}\0"), ..credentials() }),
+        (ErrorCode::InvalidCredentials, request(FUNCTION_URL, &good_headers, Payload::Bytes(b"")), Credentials { access_key_id: "AKID EXAMPLE".into(), ..credentials() }),
     ];
     for (code, req, creds) in cases {
         let error = error_of(&req, &creds, &SigningSettings::default());
@@ -213,6 +215,22 @@ fn error_codes_are_the_published_strings() {
     assert_eq!(ErrorCode::ExpiresRange.as_str(), "ERR_EXPIRES_RANGE");
 }
 
+#[test]
+fn service_and_region_outside_their_charset_are_invalid() {
+    let given = |service: &str, region: &str| SigningSettings { service: Some(service.into()), region: Some(region.into()), ..Default::default() };
+    let req = request(FUNCTION_URL, &[], Payload::Bytes(b""));
+    assert_eq!(error_of(&req, &credentials(), &given("lambda/x", "eu-west-1")).code(), ErrorCode::InvalidService);
+    assert_eq!(error_of(&req, &credentials(), &given("lambda", "eu-west-1\0")).code(), ErrorCode::InvalidRegion);
+    // Empty means not given: read from the host.
+    assert!(sign(&req, &credentials(), &given("", ""), time()).is_ok());
+}
+
+#[test]
+fn a_sigv4_signature_names_its_region_and_no_region_set() {
+    let signed = sign(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &SigningSettings::default(), time()).unwrap();
+    assert_eq!((signed.region.as_str(), signed.region_set.as_str()), ("eu-west-1", ""));
+}
+
 /// The path S3 signs and the URL iamfetch sends, for an S3 `url`.
 fn s3_canonical_uri_and_url(url: &str, settings: &SigningSettings) -> (String, String) {
     let signed = sign(&request(url, &[], Payload::Bytes(b"")), &credentials(), settings, time()).unwrap();
@@ -222,11 +240,11 @@ fn s3_canonical_uri_and_url(url: &str, settings: &SigningSettings) -> (String, S
 
 /// S3 decodes the key from the path (`+` as a space) and signs it with every
 /// byte but `/` and the unreserved ones encoded, dot segments and empty
-/// segments kept (issue 12, item 10). The path is sent that way too.
+/// segments kept. The path is sent that way too.
 #[test]
 fn s3_paths_are_signed_and_sent_as_s3_canonicalizes_the_key() {
     let cases = [
-        // The issue's URL, as WHATWG URL serializes it, and raw.
+        // Reserved characters and a plus, as WHATWG URL serializes them, and raw.
         ("/reserved!'()*@/a+b%20c", "/reserved%21%27%28%29%2A%40/a%20b%20c"),
         ("/reserved!'()*@/a+b c", "/reserved%21%27%28%29%2A%40/a%20b%20c"),
         ("/libstdc++", "/libstdc%20%20"),
@@ -310,7 +328,7 @@ fn sigv4a_signs_the_region_set_and_scopes_without_a_region() {
     let url = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key";
     let settings = SigningSettings { service: Some("s3".into()), ..sigv4a(&["us-east-1", "eu-*"]) };
     let signed = sign(&request(url, &headers, Payload::Bytes(b"{}")), &credentials(), &settings, time()).unwrap();
-    assert_eq!((signed.service.as_str(), signed.region.as_str()), ("s3", "us-east-1,eu-*"));
+    assert_eq!((signed.service.as_str(), signed.region.as_str(), signed.region_set.as_str()), ("s3", "", "us-east-1,eu-*"));
     let region_sets: Vec<&str> = signed.headers.iter().filter(|(n, _)| n == "x-amz-region-set").map(|(_, v)| v.as_str()).collect();
     assert_eq!(region_sets, ["us-east-1,eu-*"], "the caller's x-amz-region-set is replaced");
     let authorization = &signed.headers.iter().find(|(n, _)| n == "authorization").unwrap().1;
@@ -329,7 +347,7 @@ fn sigv4a_signs_the_region_set_and_scopes_without_a_region() {
 #[test]
 fn sigv4a_without_a_region_set_signs_for_the_region_given_or_read_from_the_host() {
     let signed = sign(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &sigv4a(&[]), time()).unwrap();
-    assert_eq!(signed.region, "eu-west-1");
+    assert_eq!((signed.region.as_str(), signed.region_set.as_str()), ("", "eu-west-1"));
     let unknown_host = request("https://example.com/", &[], Payload::Bytes(b""));
     let settings = SigningSettings { service: Some("s3".into()), ..sigv4a(&[]) };
     let error = error_of(&unknown_host, &credentials(), &settings);
@@ -351,6 +369,6 @@ fn a_region_set_with_an_empty_or_invalid_entry_is_refused() {
 #[test]
 fn a_build_without_sigv4a_refuses_it_with_a_code() {
     let error = error_of(&request(FUNCTION_URL, &[], Payload::Bytes(b"")), &credentials(), &sigv4a(&["*"]));
-    assert_eq!(error.code(), ErrorCode::SigningFailed);
+    assert_eq!(error.code(), ErrorCode::UnsupportedByBuild);
     assert!(error.message().contains("sigv4a build"), "{}", error.message());
 }

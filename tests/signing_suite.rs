@@ -4,38 +4,37 @@
 
 mod common;
 
+use common::call::call_text;
 use common::suite::{load_cases, Case, Expected, Suite};
 
 /// Signs `case` through the same flat form JS writes (src/wire.rs), with diagnostics captured.
 fn sign(case: &Case, location: &str) -> iamfetch::Signed {
     let datetime = case.datetime.to_string();
     let expires_in = case.expires_in.to_string();
-    let mut lines: Vec<&str> = vec![
-        &case.method,
-        &case.url,
-        &case.access_key_id,
-        &case.secret_access_key,
-        case.session_token.as_deref().unwrap_or(""),
-        &case.service,
-        &case.region,
-        &case.signing_algorithm,
-        // A v4a case's region is its region set.
-        if case.signing_algorithm == "sigv4a" { &case.region } else { "" },
-        &datetime,
-        if location == "query" { "query" } else { "headers" },
-        &expires_in,
-        &case.uri_encoding,
-        &case.session_token_placement,
-        &case.header_selection,
-        "",
-        &case.content_hash_header,
-        "",
-        "capture",
-    ];
-    for (name, value) in &case.headers {
-        lines.extend([name.as_str(), value.as_str()]);
-    }
-    iamfetch::wire::read_call(&lines.join("\n"), case.body.as_bytes())
+    let call = call_text(
+        &[
+            ("method", &case.method),
+            ("url", &case.url),
+            ("accessKeyId", &case.access_key_id),
+            ("secretAccessKey", &case.secret_access_key),
+            ("sessionToken", case.session_token.as_deref().unwrap_or("")),
+            ("service", &case.service),
+            ("region", &case.region),
+            ("signingAlgorithm", &case.signing_algorithm),
+            // A v4a case's region is its region set.
+            ("regionSet", if case.signing_algorithm == "sigv4a" { &case.region } else { "" }),
+            ("datetime", &datetime),
+            ("signatureLocation", if location == "query" { "query" } else { "headers" }),
+            ("expiresIn", &expires_in),
+            ("uriEncoding", &case.uri_encoding),
+            ("sessionTokenPlacement", &case.session_token_placement),
+            ("headerSelection", &case.header_selection),
+            ("contentHashHeader", &case.content_hash_header),
+            ("diagnostics", "capture"),
+        ],
+        &case.headers,
+    );
+    iamfetch::wire::parse_call(&call, case.body.as_bytes())
         .and_then(|call| call.sign())
         .unwrap_or_else(|e| panic!("{} ({location}): {e}", case.name))
 }

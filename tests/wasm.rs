@@ -1,39 +1,55 @@
-//! The core inside a real wasm instance (Node, via wasm-bindgen-test-runner):
-//! signing and hashing work with time passed in, never read from the clock.
+//! The core inside a real wasm instance (Node and a browser, via
+//! wasm-bindgen-test-runner): signing and hashing work with time passed in,
+//! never read from the clock.
 #![cfg(target_arch = "wasm32")]
 
-use iamfetch::sign::SigningSettings;
-use iamfetch::{sign, sha256_hex, Credentials, ErrorCode, Payload, Request, Sha256};
+use iamfetch::{sign, sha256_hex, Credentials, ErrorCode, Payload, Request, Sha256, SigningSettings};
 use std::time::{Duration, SystemTime};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// The AWS suites' example credentials.
-fn suite_credentials() -> Credentials {
-    Credentials {
-        access_key_id: "AKIDEXAMPLE".into(),
-        secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
-        session_token: None,
-    }
+/// A file of the AWS signing test suite, embedded when this test is compiled:
+/// wasm-bindgen-test runs it in Node and in a browser, where no file can be
+/// read. The directory is the build script's (tests/common/aws_suite_dir.rs).
+macro_rules! suite_file {
+    ($path:literal) => {
+        include_str!(concat!(
+            env!(
+                "AWS_SIGNING_SUITE_DIR",
+                "the build script found no aws-signing-test-suite for the aws-sigv4 version in Cargo.lock"
+            ),
+            "/",
+            $path
+        ))
+        .trim_end()
+    };
 }
 
-/// get-vanilla from the AWS suite, at its fixed time 2015-08-30T12:36:00Z.
+/// A get-vanilla case's credentials, service, region and time, from its context.json.
+fn context(json: &str) -> (Credentials, String, String, SystemTime) {
+    let context: serde_json::Value = serde_json::from_str(json).unwrap();
+    let text = |value: &serde_json::Value| value.as_str().unwrap().to_owned();
+    let credentials = Credentials {
+        access_key_id: text(&context["credentials"]["access_key_id"]),
+        secret_access_key: text(&context["credentials"]["secret_access_key"]),
+        session_token: None,
+    };
+    let at = time::OffsetDateTime::parse(&text(&context["timestamp"]), &time::format_description::well_known::Rfc3339).unwrap();
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(at.unix_timestamp() as u64);
+    (credentials, text(&context["service"]), text(&context["region"]), time)
+}
+
+/// get-vanilla (`GET /` to example.amazonaws.com) from the AWS suite.
+fn get_vanilla() -> Request<'static> {
+    Request { method: "GET", url: "https://example.amazonaws.com/", headers: &[], payload: Payload::Bytes(b"") }
+}
+
 #[wasm_bindgen_test]
 fn signs_the_get_vanilla_vector() {
-    let credentials = suite_credentials();
-    let settings = SigningSettings {
-        service: Some("service".into()),
-        region: Some("us-east-1".into()),
-        ..Default::default()
-    };
-    let request = Request {
-        method: "GET",
-        url: "https://example.amazonaws.com/",
-        headers: &[],
-        payload: Payload::Bytes(b""),
-    };
-    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-    let signed = sign(&request, &credentials, &settings, time).unwrap();
-    assert_eq!(signed.signature, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    assert_eq!(suite_file!("v4/get-vanilla/request.txt"), "GET / HTTP/1.1\nHost:example.amazonaws.com");
+    let (credentials, service, region, time) = context(suite_file!("v4/get-vanilla/context.json"));
+    let settings = SigningSettings { service: Some(service), region: Some(region), ..Default::default() };
+    let signed = sign(&get_vanilla(), &credentials, &settings, time).unwrap();
+    assert_eq!(signed.signature, suite_file!("v4/get-vanilla/header-signature.txt"));
     assert_eq!(signed.amz_date, "20150830T123600Z");
 }
 
@@ -63,25 +79,22 @@ fn hashes_in_chunks() {
 #[cfg(feature = "sigv4a")]
 #[wasm_bindgen_test]
 fn signs_the_v4a_get_vanilla_vector() {
-    use iamfetch::sign::{Algorithm, Diagnostics};
+    use iamfetch::{Algorithm, Diagnostics};
     use p256::ecdsa::{signature::Verifier, DerSignature, VerifyingKey};
-    let credentials = suite_credentials();
+    assert_eq!(suite_file!("v4a/get-vanilla/request.txt"), "GET / HTTP/1.1\nHost:example.amazonaws.com");
+    let (credentials, service, region, time) = context(suite_file!("v4a/get-vanilla/context.json"));
     let settings = SigningSettings {
-        service: Some("service".into()),
+        service: Some(service),
         algorithm: Algorithm::SigV4a,
-        region_set: vec!["us-east-1".into()],
+        region_set: vec![region],
         diagnostics: Diagnostics::Capture,
         ..Default::default()
     };
-    let request = Request { method: "GET", url: "https://example.amazonaws.com/", headers: &[], payload: Payload::Bytes(b"") };
-    let signed = sign(&request, &credentials, &settings, SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)).unwrap();
-    let string_to_sign = "AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request\ncf59db423e841c8b7e3444158185aa261b724a5c27cbe762676f3eed19f4dc02";
+    let signed = sign(&get_vanilla(), &credentials, &settings, time).unwrap();
+    let string_to_sign = suite_file!("v4a/get-vanilla/header-string-to-sign.txt");
     assert_eq!(signed.diagnostics.unwrap().string_to_sign, string_to_sign);
-    let point = hex::decode(concat!(
-        "04b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1",
-        "865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518"
-    ))
-    .unwrap();
+    let key: serde_json::Value = serde_json::from_str(suite_file!("v4a/get-vanilla/public-key.json")).unwrap();
+    let point = hex::decode(format!("04{}{}", key["X"].as_str().unwrap(), key["Y"].as_str().unwrap())).unwrap();
     let key = VerifyingKey::from_sec1_bytes(&point).unwrap();
     let signature = DerSignature::try_from(hex::decode(&signed.signature).unwrap().as_slice()).unwrap();
     assert!(key.verify(string_to_sign.as_bytes(), &signature).is_ok());

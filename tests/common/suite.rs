@@ -1,7 +1,8 @@
 //! Loads the AWS signing test suites (v4 and v4a) shipped inside the aws-sigv4 crate's package.
 //!
-//! The directory is found with `cargo metadata`; the files are read in place, never copied.
-//! Used by the native test and by the exporter that feeds the same cases to the JS tests.
+//! The directory is the build script's (tests/common/aws_suite_dir.rs), the same rule as the JS
+//! tests'; the files are read in place, never copied. Used by the native test and by the exporter
+//! that feeds the same cases to the JS tests.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -73,29 +74,19 @@ pub enum Suite {
     V4a,
 }
 
+/// The suite of the aws-sigv4 version pinned in Cargo.lock, as the build
+/// script (tests/common/aws_suite_dir.rs) found it.
+pub const SUITE_ROOT: &str = env!(
+    "AWS_SIGNING_SUITE_DIR",
+    "the build script found no aws-signing-test-suite for the aws-sigv4 version in Cargo.lock under $CARGO_HOME/registry/src"
+);
+
 /// The suite directory, `aws-signing-test-suite/<v4|v4a>` in the aws-sigv4 package.
 pub fn suite_dir(suite: Suite) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata JSON");
-    let manifest = metadata["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .find(|p| p["name"] == "aws-sigv4")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("aws-sigv4 is a dependency");
-    Path::new(manifest)
-        .parent()
-        .expect("crate dir")
-        .join(match suite {
-            Suite::V4 => "aws-signing-test-suite/v4",
-            Suite::V4a => "aws-signing-test-suite/v4a",
-        })
+    Path::new(SUITE_ROOT).join(match suite {
+        Suite::V4 => "v4",
+        Suite::V4a => "v4a",
+    })
 }
 
 /// Every case of the suite, sorted by name.
