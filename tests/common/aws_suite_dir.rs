@@ -6,7 +6,7 @@
 //! file can be read: it embeds the suite's files when it is compiled.
 //!
 //! The rule, the same as the JS tests' (tests/js/support/aws-suite.mjs): the
-//! `version` of `[[package]] name = "aws-sigv4"` in Cargo.lock, then
+//! `version` of the one `[[package]] name = "aws-sigv4"` in Cargo.lock, then
 //! `$CARGO_HOME/registry/src/*/aws-sigv4-<version>/aws-signing-test-suite`
 //! (`CARGO_HOME` defaults to `~/.cargo`), never the newest version there.
 
@@ -23,9 +23,9 @@ fn main() {
     }
 }
 
-/// The version of aws-sigv4 in Cargo.lock.
+/// The version of aws-sigv4 in Cargo.lock, if it pins exactly one.
 fn pinned_version(lock: &str) -> Option<String> {
-    lock.split("[[package]]").find_map(|package| {
+    let mut versions = lock.split("[[package]]").filter_map(|package| {
         let value = |key: &str| {
             package.lines().find_map(|line| {
                 let rest = line.trim().strip_prefix(key)?.trim_start().strip_prefix('=')?;
@@ -33,7 +33,9 @@ fn pinned_version(lock: &str) -> Option<String> {
             })
         };
         (value("name").as_deref() == Some("aws-sigv4")).then(|| value("version")).flatten()
-    })
+    });
+    let version = versions.next()?;
+    versions.next().is_none().then_some(version)
 }
 
 fn suite_dir(version: &str) -> Option<PathBuf> {
