@@ -4,6 +4,7 @@
 import { IamFetchError, fromWasmError, withoutUserinfo } from './errors.js'
 import { BUNDLERS_HELP, SourceError, compileWasm, isWasmSource } from './wasm-source.js'
 import { decodeAnswer } from './wire.js'
+import { BUILDS } from './build-list.js'
 
 /**
  * Per build: `glue` (() => Promise of the glue's createBindings) and `source`
@@ -11,8 +12,7 @@ import { decodeAnswer } from './wire.js'
  * to init(); then, once loaded, the compiled module, its glue factory and the
  * live instance's bindings.
  */
-const builds = { core: {}, sigv4a: {}, diagnostics: {} }
-const BUILD_NAMES = { core: 'core', sigv4a: 'SigV4a build', diagnostics: 'diagnostics build' }
+const builds = Object.fromEntries(Object.keys(BUILDS).map((which) => [which, {}]))
 /** How this runtime reads a file: URL (Node and Bun); elsewhere file URLs are fetched. */
 let readFile
 
@@ -37,7 +37,7 @@ function load(which) {
   build.loading ??= loadBuild(build, which).catch((error) => {
     build.loading = undefined
     // A URL given to init() may carry a password: no message, and no cause quoting one, shows it.
-    const message = `could not load iamfetch's wasm ${BUILD_NAMES[which]}: ${withoutUserinfo(error?.message ?? error)}. See ${BUNDLERS_HELP}`
+    const message = `could not load iamfetch's wasm ${BUILDS[which].label}: ${withoutUserinfo(error?.message ?? error)}. See ${BUNDLERS_HELP}`
     const cause = error instanceof SourceError ? error : undefined
     throw new IamFetchError('ERR_WASM_LOAD', message, { cause })
   })

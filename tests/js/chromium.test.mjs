@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startStack } from '../../stack/src/index.mjs'
 import { launchChromium, serveRepo } from './support/chromium.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 
 let stack, site, browser, page
 before(async () => {
@@ -94,8 +95,9 @@ test('the default signing path never downloads the diagnostics build; canonicalS
   }, { url: `${stack.endpoints.functionUrl}/lazy`, credentials: stack.ids.iamUsers['test-user'], signing: stack.signing.functionUrl })
   assert.match(signOnly.authorization, /^AWS4-HMAC-SHA256 Credential=/)
   assert.equal(signOnly.signedHeaders, 'host;x-amz-date')
-  assert.ok(fetched.includes('iamfetch_bg.wasm'), fetched.join(', '))
-  assert.deepEqual(fetched.filter((file) => file.startsWith('iamfetch_diag')), [], 'nothing of the diagnostics build before it is asked for')
+  assert.ok(fetched.includes(BUILDS.core.wasm), fetched.join(', '))
+  const diagnosticsFiles = [BUILDS.diagnostics.glue, BUILDS.diagnostics.wasm].sort()
+  assert.deepEqual(fetched.filter((file) => diagnosticsFiles.includes(file)), [], 'nothing of the diagnostics build before it is asked for')
 
   const canonical = await fresh.evaluate(async ({ url, credentials, signing }) => {
     const signer = new window.iamfetch.AwsV4Signer({ url, ...credentials, ...signing, datetime: '20261121T101010Z' })
@@ -103,7 +105,7 @@ test('the default signing path never downloads the diagnostics build; canonicalS
   }, { url: `${stack.endpoints.functionUrl}/lazy`, credentials: stack.ids.iamUsers['test-user'], signing: stack.signing.functionUrl })
   assert.match(canonical[0], /^GET\n\/lazy\n\nhost:[^\n]+\nx-amz-date:20261121T101010Z\n\nhost;x-amz-date\ne3b0c442/)
   assert.match(canonical[1], /^AWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n/)
-  assert.deepEqual(fetched.filter((file) => file.startsWith('iamfetch_diag')).sort(), ['iamfetch_diag.js', 'iamfetch_diag_bg.wasm'], 'fetched once, on first use')
+  assert.deepEqual(fetched.filter((file) => diagnosticsFiles.includes(file)).sort(), diagnosticsFiles, 'fetched once, on first use')
   await context.close()
 })
 

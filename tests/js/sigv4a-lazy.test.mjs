@@ -16,8 +16,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { distEntry, repoRoot } from './support/paths.mjs'
 import { launchChromium } from './support/browsers.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 
-const V4A_FILES = ['iamfetch_v4a.js', 'iamfetch_v4a_bg.wasm']
+const V4A_FILES = [BUILDS.sigv4a.glue, BUILDS.sigv4a.wasm]
 const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
 /** What each signature signs: the same request, SigV4 then SigV4a. */
 const SIGV4 = { url: 'https://examplebucket.s3.us-east-1.amazonaws.com/photo.jpg', ...KEYS, service: 's3', region: 'us-east-1' }
@@ -31,7 +32,7 @@ const wasmFiles = (entries) => entries.filter((entry) => entry.includes('/wasm/'
 
 /** Asserts the core, and not the SigV4a build, after SigV4; the SigV4a build after the first SigV4a signature. */
 function assertLoadedOnFirstUse({ afterSigV4, afterSigV4a }, how) {
-  assert.ok(afterSigV4.includes('iamfetch_bg.wasm'), `the core .wasm is ${how} for SigV4 (the recording works): ${afterSigV4}`)
+  assert.ok(afterSigV4.includes(BUILDS.core.wasm), `the core .wasm is ${how} for SigV4 (the recording works): ${afterSigV4}`)
   for (const file of V4A_FILES) {
     assert.ok(!afterSigV4.includes(file), `${file} is not ${how} for SigV4: ${afterSigV4}`)
     assert.ok(afterSigV4a.includes(file), `${file} is ${how} for the first SigV4a signature: ${afterSigV4a}`)
@@ -115,6 +116,6 @@ test('Node: a SigV4 signature reads and imports no SigV4a file; the first SigV4a
   const afterSigV4 = wasmFiles(lines.slice(0, sigv4))
   assertLoadedOnFirstUse({ afterSigV4, afterSigV4a: wasmFiles(lines.slice(0, sigv4a)) }, 'read or imported')
   // Read is read, and imported is imported: not one standing in for the other.
-  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('read ') && line.endsWith('/iamfetch_v4a_bg.wasm')), `the SigV4a .wasm is read: ${lines}`)
-  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('import ') && line.endsWith('/iamfetch_v4a.js')), `the SigV4a glue is imported: ${lines}`)
+  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('read ') && line.endsWith(`/${BUILDS.sigv4a.wasm}`)), `the SigV4a .wasm is read: ${lines}`)
+  assert.ok(lines.slice(sigv4, sigv4a).some((line) => line.startsWith('import ') && line.endsWith(`/${BUILDS.sigv4a.glue}`)), `the SigV4a glue is imported: ${lines}`)
 })
