@@ -227,9 +227,14 @@ pub struct SigningDiagnostics {
     pub string_to_sign: String,
 }
 
-/// The names JS spells these modes with: the one mapping between the two.
+/// The names JS spells these modes with (js/src/wire.js `MODES`, checked
+/// against `SPELLINGS` by tests/wire_format.rs): the one mapping between the two.
 macro_rules! spelled {
     ($ty:ident { $($name:literal => $variant:ident),+ $(,)? }) => {
+        impl $ty {
+            /// Every name this mode is spelled with on the wire.
+            pub const SPELLINGS: &'static [&'static str] = &[$($name),+];
+        }
         impl std::str::FromStr for $ty {
             type Err = ();
             fn from_str(name: &str) -> Result<Self, ()> {
