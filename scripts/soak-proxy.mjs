@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The proxy soak of issue 21, at full length (outside CI;
+// The proxy soak, at full length (outside CI;
 // tests/stack/proxy-soak.test.mjs runs a short one):
 //   node scripts/soak-proxy.mjs [--requests N] [--concurrency C] [--fault-rate R] [--seed S] [--max-minutes M] [--json FILE]
 // Sends N requests (default 100,000) through createSigningProxy from the

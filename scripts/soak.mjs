@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The soak test of issue 12, at full length (outside CI; tests/stack/soak.test.mjs
+// The soak test, at full length (outside CI; tests/stack/soak.test.mjs
 // runs a short one):
 //   node scripts/soak.mjs [--requests N] [--concurrency C] [--fault-rate R] [--seed S] [--json FILE]
 // Sends N signed requests (default 100,000) through the packaged AwsClient

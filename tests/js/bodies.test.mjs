@@ -1,4 +1,4 @@
-// Bodies that used to be corrupted or to throw untyped errors: stream chunks of
+// Bodies easy to corrupt or to refuse with an untyped error: stream chunks of
 // every BufferSource kind and strings, locked streams, detached and resizable
 // buffers, and an abort while a stalled stream body is being buffered.
 import { test } from 'node:test'

@@ -1,4 +1,4 @@
-// The demo's defects found by trying it as a new user would (issue 13, part 4),
+// The demo's defects found by trying it as a new user would,
 // each with the test that found it: your own AWS account, phone and desktop
 // widths, the inspector, where errors show, the log, and smaller ones.
 // Headless Chromium against the local stack, served as scripts/demo.sh serves it.

@@ -1,6 +1,5 @@
 // canonicalString() and stringToSign() diagnose the request as it was signed:
-// after sign() in query mode, not the presigned URL sign() left in signer.url
-// (issue 21, point 4).
+// after sign() in query mode, not the presigned URL sign() left in signer.url.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'

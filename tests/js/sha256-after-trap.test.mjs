@@ -1,7 +1,7 @@
 // A Sha256 created before a wasm trap holds state in the instance the trap
 // left behind, which callWasm has replaced: its memory may be inconsistent, so
 // a digest from it could be silently wrong. It refuses with a typed error
-// instead, and a new Sha256 works (issue 21, point 4).
+// instead, and a new Sha256 works.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'

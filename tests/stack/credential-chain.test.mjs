@@ -259,7 +259,7 @@ test('cached and single-flight: concurrent callers share one resolution; a calle
   const aborted = provider(controller.signal)
   controller.abort(new Error('caller gave up'))
   await assert.rejects(aborted, /caller gave up/)
-  // Its only waiter gone, that refresh is abandoned (issue 21): the five share a new one.
+  // Its only waiter gone, that refresh is abandoned: the five share a new one.
   const all = await Promise.all(Array.from({ length: 5 }, () => provider()))
   assert.equal(new Set(all.map((c) => c.accessKeyId)).size, 1)
   assert.equal(stub.calls.length, 2)

@@ -1,4 +1,4 @@
-// S3 keys with reserved characters (issue 12, item 10). S3 signs the key it
+// S3 keys with reserved characters. S3 signs the key it
 // decodes from the path ('+' read as a space), every byte but '/' and the
 // unreserved ones encoded again. iamfetch sends the path re-encoded that way,
 // so what it signs is what it sends; aws4fetch signs the same canonical URI and

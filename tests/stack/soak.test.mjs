@@ -1,4 +1,4 @@
-// The short soak (issue 12): 2,000 signed requests through the packaged
+// The short soak: 2,000 signed requests through the packaged
 // AwsClient with every fault kind injected. The full 100,000 run is
 // `node scripts/soak.mjs`; both run tests/stack/support/soak.mjs.
 import { test } from 'node:test'

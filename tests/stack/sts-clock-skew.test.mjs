@@ -1,4 +1,4 @@
-// STS and a device clock 20 minutes off (issue 21, point 3): fromAssumeRole,
+// STS and a device clock 20 minutes off: fromAssumeRole,
 // chained to fromNodeProviderChain (IRSA through the stack's STS), learns the
 // offset from STS's "Signature expired" / "Signature not yet current" answer
 // and its Date, by the rule the client uses (js/src/clock-skew.js), signs
