@@ -112,6 +112,36 @@ test("a viewer's hash that does not match the included body is refused", async (
   await rejectsWith(signCloudFrontOriginRequest(malformed, { credentials, ...local }), 'ERR_INVALID_PAYLOAD_HASH')
 })
 
+test('a declared hash in upper case is signed in the lower case the core takes, as the proxy does, included body or truncated', async () => {
+  const body = Buffer.from('hash declared in upper case')
+  const included = originRequestEvent(stack.endpoints.functionUrl, { method: 'POST', headers: { 'x-amz-content-sha256': sha256(body).toUpperCase() }, body: includedBody(body) })
+  const signed = await signCloudFrontOriginRequest(included, { credentials, ...local })
+  assert.equal(signed.headers['x-amz-content-sha256'][0].value, sha256(body))
+  assert.equal((await forwardAsCloudFront(signed)).status, 200)
+
+  const whole = Buffer.alloc(1024 * 1024 + 16, 3)
+  const truncated = originRequestEvent(stack.endpoints.functionUrl, {
+    method: 'PUT', headers: { 'x-amz-content-sha256': ` ${sha256(whole).toUpperCase()} ` }, body: includedBody(whole.subarray(0, 1024 * 1024), { inputTruncated: true }),
+  })
+  const signedTruncated = await signCloudFrontOriginRequest(truncated, { credentials, ...local })
+  assert.equal(signedTruncated.headers['x-amz-content-sha256'][0].value, sha256(whole))
+  const response = await forwardAsCloudFront(signedTruncated, { fullBody: whole })
+  assert.equal(response.status, 200, await response.clone().text())
+})
+
+test("the viewer's values of the headers the signer sets are dropped, not sent beside the signer's", async () => {
+  const event = originRequestEvent(stack.endpoints.functionUrl, {
+    uri: '/replaced',
+    headers: { 'X-Amz-Date': '20000101T000000Z', 'X-Amz-Security-Token': 'viewer-session-token', Authorization: 'Bearer viewer-token' },
+  })
+  const signed = await signCloudFrontOriginRequest(event, { credentials, ...local })
+  for (const name of ['x-amz-date', 'authorization', 'host']) assert.equal(signed.headers[name].length, 1, name)
+  assert.notEqual(signed.headers['x-amz-date'][0].value, '20000101T000000Z')
+  assert.equal(signed.headers['x-amz-security-token'], undefined, 'long-term keys sign no token: the viewer\'s is dropped')
+  assert.equal(signed.headers.host[0].value, new URL(stack.endpoints.functionUrl).host, 'the origin\'s host, not CloudFront\'s')
+  assert.equal((await forwardAsCloudFront(signed)).status, 200)
+})
+
 test('GET without a body field is signed with the empty hash; a POST without one is refused', async () => {
   const get = await signCloudFrontOriginRequest(originRequestEvent(stack.endpoints.functionUrl, { uri: '/hello', querystring: 'x=1' }), { credentials, ...local })
   const response = await forwardAsCloudFront(get)
@@ -156,6 +186,9 @@ test('events and options it cannot sign are refused with stable codes', async ()
   delete noOrigin.Records[0].cf.request.origin
   noOrigin.Records[0].cf.config.eventType = undefined
   await rejectsWith(signCloudFrontOriginRequest(noOrigin, { credentials, ...local }), 'ERR_INVALID_EVENT')
+  const badName = originRequestEvent(stack.endpoints.functionUrl)
+  badName.Records[0].cf.request.headers['x amz meta'] = [{ key: 'X Amz Meta', value: 'v' }]
+  await rejectsWith(signCloudFrontOriginRequest(badName, { credentials, ...local }), 'ERR_INVALID_EVENT')
   await rejectsWith(signCloudFrontOriginRequest(originRequestEvent(stack.endpoints.functionUrl), { ...local }), 'ERR_MISSING_CREDENTIALS')
   await rejectsWith(signCloudFrontOriginRequest(originRequestEvent(stack.endpoints.functionUrl), { credentials, region: 'us-east-1' }), 'ERR_MISSING_SERVICE')
   await rejectsWith(signCloudFrontOriginRequest(originRequestEvent(stack.endpoints.functionUrl), { credentials, ...local, includeBody: true }), 'ERR_INVALID_OPTIONS')

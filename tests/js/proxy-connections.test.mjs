@@ -8,10 +8,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent, createServer, request as httpRequest } from 'node:http'
-import { connect } from 'node:net'
 import { once, getEventListeners } from 'node:events'
 import { execFileSync } from 'node:child_process'
 import { serve } from '@hono/node-server'
+import { rawExchange } from './support/raw-exchange.mjs'
 
 const proxyEntry = new URL('../../js/dist/proxy/index.node.js', import.meta.url).href
 const { createSigningProxy } = await import(proxyEntry)
@@ -68,39 +68,8 @@ async function servedProxy(t, options = {}) {
   return { port: server.address().port, logged }
 }
 
-/** Sends `head`, then drips `drip` one byte every `everyMs` while the socket is open; resolves when the server closes it, or after `waitMs`. */
-function dripped(port, head, { drip = '', everyMs = 1000, waitMs = 8000 } = {}) {
-  return new Promise((resolve) => {
-    const started = Date.now()
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    let answeredAfterMs
-    let closedAfterMs
-    let timer
-    const finish = () => {
-      clearTimeout(timer)
-      clearInterval(dripper)
-      socket.destroy()
-      const [headText = ''] = text.split('\r\n\r\n')
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headText)?.[1]) || undefined, headText, text, answeredAfterMs, closedAfterMs })
-    }
-    timer = setTimeout(finish, waitMs)
-    socket.on('data', (data) => {
-      answeredAfterMs ??= Date.now() - started
-      text += data
-    })
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      closedAfterMs = Date.now() - started
-      finish()
-    })
-    socket.write(head)
-    let i = 0
-    const dripper = setInterval(() => {
-      if (i < drip.length && !socket.destroyed) socket.write(drip[i++])
-    }, everyMs)
-  })
-}
+/** Sends `head`, then drips `drip` one byte every `everyMs` while the socket is open. */
+const dripped = (port, head, { drip = '', everyMs = 1000, waitMs = 8000 } = {}) => rawExchange(port, head, { parts: [...drip], everyMs, waitMs })
 
 test('an unauthenticated GET with a dripped 1 MB body gets 401 and its connection is closed within bodyTimeoutMs', async (t) => {
   const BODY_TIMEOUT_MS = 2000

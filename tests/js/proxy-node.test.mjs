@@ -6,9 +6,9 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, request as httpRequest } from 'node:http'
-import { connect } from 'node:net'
 import { once } from 'node:events'
 import { serve } from '@hono/node-server'
+import { rawExchange } from './support/raw-exchange.mjs'
 import { rejection } from './support/rejection.mjs'
 
 const { createSigningProxy } = await import(new URL('../../js/dist/proxy/index.node.js', import.meta.url).href)
@@ -73,54 +73,6 @@ async function servedProxy(t, options = {}) {
   return { port, url: `http://127.0.0.1:${port}`, logged }
 }
 
-/**
- * One exchange over a plain socket: `head` at once, then each of `parts`
- * every `everyMs` while the socket is open, then, if `hangUp`, a hang-up
- * 200 ms later (once the proxy is reading). Resolves once the server has
- * closed the socket, or after `waitMs`.
- */
-function exchange(port, head, { parts = [], everyMs = 0, hangUp = false, waitMs = 5000 } = {}) {
-  return new Promise((resolve) => {
-    const started = Date.now()
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    let answeredAfterMs
-    let closedAfterMs
-    const finish = () => {
-      clearTimeout(timer)
-      socket.destroy()
-      const [headText = '', bodyText = ''] = text.split('\r\n\r\n')
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headText)?.[1]) || undefined
-      let json
-      try {
-        json = JSON.parse(bodyText)
-      } catch { /* not JSON, or no answer */ }
-      resolve({ status, json, headText, answeredAfterMs, closedAfterMs })
-    }
-    const timer = setTimeout(finish, waitMs)
-    socket.on('data', (data) => {
-      answeredAfterMs ??= Date.now() - started
-      text += data
-    })
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      closedAfterMs = Date.now() - started
-      finish()
-    })
-    socket.write(head)
-    ;(async () => {
-      for (const part of parts) {
-        if (everyMs) await new Promise((r) => setTimeout(r, everyMs))
-        if (socket.destroyed || closedAfterMs !== undefined) return
-        socket.write(part)
-      }
-      if (!hangUp) return
-      await new Promise((r) => setTimeout(r, 200))
-      socket.destroy()
-    })()
-  })
-}
-
 const until = async (condition, ms = 5000) => {
   for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20))
 }
@@ -154,7 +106,7 @@ test('the proxy\'s 413 and 400 answers to requests with a body reach the client,
   assert.equal((await badHash.json()).code, 'ERR_INVALID_PAYLOAD_HASH')
 
   // A viewer still sending: 4 KiB of a declared 10 MiB, then waiting for the answer.
-  const early = await exchange(port, `POST /u HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: ${10 * 1024 * 1024}\r\n\r\n${'a'.repeat(4096)}`, { waitMs: 3000 })
+  const early = await rawExchange(port, `POST /u HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: ${10 * 1024 * 1024}\r\n\r\n${'a'.repeat(4096)}`, { waitMs: 3000 })
   assert.equal(early.status, 413, early.headText)
   assert.equal(early.json?.code, 'ERR_BODY_TOO_LARGE')
   assert.equal(received.length, before, 'nothing refused reached the upstream')
@@ -162,7 +114,7 @@ test('the proxy\'s 413 and 400 answers to requests with a body reach the client,
 
 test('TRACE is answered 405 on the wire', async (t) => {
   const { port } = await servedProxy(t)
-  const traced = await exchange(port, 'TRACE /x HTTP/1.1\r\nhost: proxy.test\r\n\r\n', { waitMs: 3000 })
+  const traced = await rawExchange(port, 'TRACE /x HTTP/1.1\r\nhost: proxy.test\r\n\r\n', { waitMs: 3000 })
   assert.equal(traced.status, 405, traced.headText)
   assert.equal(traced.json?.code, 'ERR_METHOD_NOT_ALLOWED')
   assert.match(traced.headText, /\r\nallow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS/i)
@@ -179,9 +131,9 @@ test('TRACE is answered 405 on the wire', async (t) => {
 
 test('a viewer hanging up mid-body is logged as 499 ERR_CLIENT_CLOSED, buffered or streamed', async (t) => {
   const { port, logged } = await servedProxy(t)
-  await exchange(port, `POST /buffered HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 100000\r\n\r\n${'a'.repeat(1000)}`, { hangUp: true, waitMs: 1000 })
+  await rawExchange(port, `POST /buffered HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 100000\r\n\r\n${'a'.repeat(1000)}`, { hangUp: true, waitMs: 1000 })
   await until(() => logged.length >= 1)
-  await exchange(port, `PUT /streamed HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 100000\r\nx-amz-content-sha256: ${HASH}\r\n\r\n`, {
+  await rawExchange(port, `PUT /streamed HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 100000\r\nx-amz-content-sha256: ${HASH}\r\n\r\n`, {
     parts: ['a'.repeat(1000), 'b'.repeat(1000)],
     everyMs: 100,
     hangUp: true,
@@ -200,7 +152,7 @@ test('a body dripped slower than bodyTimeoutMs gets 408, and the adapter closes 
   const { port, logged } = await servedProxy(t, { bodyTimeoutMs: BODY_TIMEOUT_MS })
   const drip = { parts: Array.from({ length: 60 }, () => 'a'), everyMs: 100, waitMs: 6000 }
   for (const [label, extra] of [['buffered', ''], ['streamed', `x-amz-content-sha256: ${HASH}\r\n`]]) {
-    const dripped = await exchange(port, `POST /drip HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 1000\r\n${extra}\r\n`, drip)
+    const dripped = await rawExchange(port, `POST /drip HTTP/1.1\r\nhost: proxy.test\r\ncontent-length: 1000\r\n${extra}\r\n`, drip)
     assert.equal(dripped.status, 408, `${label}: ${dripped.headText}`)
     assert.equal(dripped.json?.code, 'ERR_BODY_TIMEOUT', label)
     assert.ok(dripped.answeredAfterMs >= BODY_TIMEOUT_MS - 50 && dripped.answeredAfterMs < BODY_TIMEOUT_MS + 1000, `${label}: answered after ${dripped.answeredAfterMs} ms`)

@@ -1,11 +1,12 @@
-// The short proxy soak (issue 21): 2,000 requests through createSigningProxy
+// The short proxy soak: 2,000 requests through createSigningProxy
 // behind its Node adapter, from valid and hostile viewers, with faults at the
 // upstream. The full 100,000 run is `node scripts/soak-proxy.mjs`; both run
 // tests/stack/support/proxy-soak.mjs, which states the checks. One soak, then
 // one test per check, so that each failure is named on its own.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { HOSTILE_KINDS, UPSTREAM_FAULTS, formatProxyReport, runProxySoak } from './support/proxy-soak.mjs'
+import { formatProxyReport, runProxySoak } from './support/proxy-soak.mjs'
+import { HOSTILE_KINDS, UPSTREAM_FAULTS } from './support/proxy-soak-plan.mjs'
 
 let report
 

@@ -84,8 +84,10 @@ export interface SigningProxyOptions {
    * Viewer headers forwarded (and signed). Replaces the default list: accept,
    * accept-language, cache-control, content-disposition, content-encoding,
    * content-language, content-type, if-match, if-modified-since,
-   * if-none-match, if-unmodified-since. Authorization, cookie, host and
-   * hop-by-hop headers can never be listed.
+   * if-none-match, if-unmodified-since. The headers the signer sets
+   * (authorization, host, x-amz-date, x-amz-security-token,
+   * x-amz-content-sha256), cookie, hop-by-hop headers, content-length, expect
+   * and via can never be listed.
    */
   forwardHeaders?: string[]
   /**

@@ -15,6 +15,7 @@ import {
 } from 'aws-jwt-verify/error'
 import { IamFetchError, withoutUserinfo } from '../errors.js'
 import { readCapped } from '../read-capped.js'
+import { timeoutSignal } from '../options.js'
 
 /** A user pool's JWKS is a few KiB; anything near this is not one. */
 const JWKS_MAX_BYTES = 1024 * 1024
@@ -27,11 +28,10 @@ const JWKS_COOL_DOWN_MS = 10_000
 
 const VERIFY_KEYS = new Set(['userPoolId', 'clientId', 'tokenUse', 'issuer', 'jwksUri', 'jwks', 'groups', 'scope', 'graceSeconds', 'jwksTimeoutMs', 'customJwtCheck'])
 
-/** Why a token was refused: an HTTP status, a stable code and a message that never quotes the token. */
+/** Why a token was refused: a stable code (its status is ERROR_CODES's) and a message that never quotes the token. */
 export class TokenRefusal extends Error {
-  constructor(status, code, message, cause) {
+  constructor(code, message, cause) {
     super(message, { cause })
-    this.status = status
     this.code = code
   }
 }
@@ -49,9 +49,9 @@ export function tokenVerifier(verify, fetchImpl) {
         claims = await verify(token, request)
       } catch (error) {
         if (error instanceof TokenRefusal) throw error
-        throw new TokenRefusal(401, 'ERR_TOKEN_INVALID', 'the token was refused', error)
+        throw new TokenRefusal('ERR_TOKEN_INVALID', 'the token was refused', error)
       }
-      if (claims == null || claims === false) throw new TokenRefusal(401, 'ERR_TOKEN_INVALID', 'the token was refused')
+      if (claims == null || claims === false) throw new TokenRefusal('ERR_TOKEN_INVALID', 'the token was refused')
       return claims === true ? {} : claims
     }
   }
@@ -120,7 +120,7 @@ export function tokenVerifier(verify, fetchImpl) {
       iss = decomposeUnverifiedJwt(token).payload.iss
     } catch { /* malformed: verify() says so */ }
     if (typeof iss === 'string' && !issuers.has(iss)) {
-      throw new TokenRefusal(401, 'ERR_TOKEN_WRONG_ISSUER', 'the token comes from another issuer')
+      throw new TokenRefusal('ERR_TOKEN_WRONG_ISSUER', 'the token comes from another issuer')
     }
     try {
       return await verifier.verify(token)
@@ -218,26 +218,26 @@ async function importable(jwk) {
 
 /** Maps aws-jwt-verify's errors to answers. Its messages can quote claims, so they are never shown. */
 function refusalFor(error) {
-  const refuse = (code, message) => new TokenRefusal(401, code, message, error)
-  if (error instanceof JwtExpiredError) return refuse('ERR_TOKEN_EXPIRED', 'the token has expired')
-  if (error instanceof JwtNotBeforeError) return refuse('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet')
+  const refusal = (code, message) => new TokenRefusal(code, message, error)
+  if (error instanceof JwtExpiredError) return refusal('ERR_TOKEN_EXPIRED', 'the token has expired')
+  if (error instanceof JwtNotBeforeError) return refusal('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet')
   if (error instanceof CognitoJwtInvalidClientIdError || error instanceof JwtInvalidAudienceError) {
-    return refuse('ERR_TOKEN_WRONG_CLIENT', 'the token was issued to another app client')
+    return refusal('ERR_TOKEN_WRONG_CLIENT', 'the token was issued to another app client')
   }
-  if (error instanceof CognitoJwtInvalidTokenUseError) return refuse('ERR_TOKEN_WRONG_USE', 'the token has the wrong token_use (an access token where an ID token is expected, or the reverse)')
-  if (error instanceof JwtInvalidIssuerError) return refuse('ERR_TOKEN_WRONG_ISSUER', 'the token comes from another issuer')
+  if (error instanceof CognitoJwtInvalidTokenUseError) return refusal('ERR_TOKEN_WRONG_USE', 'the token has the wrong token_use (an access token where an ID token is expected, or the reverse)')
+  if (error instanceof JwtInvalidIssuerError) return refusal('ERR_TOKEN_WRONG_ISSUER', 'the token comes from another issuer')
   if (error instanceof CognitoJwtInvalidGroupError || error instanceof JwtInvalidScopeError) {
-    return new TokenRefusal(403, 'ERR_TOKEN_FORBIDDEN', 'the token lacks a required group or scope', error)
+    return refusal('ERR_TOKEN_FORBIDDEN', 'the token lacks a required group or scope')
   }
   // The JWKS could not be had, or holds a key that is not one: the proxy's problem, not the viewer's.
   if (error instanceof JwksUnavailable || error instanceof FetchError || error instanceof JwksValidationError
     || error instanceof JwkValidationError || error instanceof JwksNotAvailableInCacheError) {
-    return new TokenRefusal(503, 'ERR_JWKS_UNAVAILABLE', "the user pool's signing keys (JWKS) could not be fetched", error)
+    return refusal('ERR_JWKS_UNAVAILABLE', "the user pool's signing keys (JWKS) could not be fetched")
   }
   // An unknown kid right after a refetch: a forged key id, or a rotation still propagating.
-  if (error instanceof WaitPeriodNotYetEndedJwkError) return refuse('ERR_TOKEN_INVALID', 'the token is signed with an unknown key')
-  if (error instanceof JwtBaseError) return refuse('ERR_TOKEN_INVALID', 'the token is malformed or its signature is invalid')
-  return refuse('ERR_TOKEN_INVALID', 'the token was refused')
+  if (error instanceof WaitPeriodNotYetEndedJwkError) return refusal('ERR_TOKEN_INVALID', 'the token is signed with an unknown key')
+  if (error instanceof JwtBaseError) return refusal('ERR_TOKEN_INVALID', 'the token is malformed or its signature is invalid')
+  return refusal('ERR_TOKEN_INVALID', 'the token was refused')
 }
 
 /** The token of `Authorization: Bearer <token>`, or undefined. */
@@ -258,12 +258,4 @@ function isHttpUrl(value) {
 function hasUserinfo(value) {
   const url = new URL(String(value))
   return Boolean(url.username || url.password)
-}
-
-function timeoutSignal(ms) {
-  if (!ms) return undefined
-  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms)
-  const controller = new AbortController()
-  setTimeout(() => controller.abort(), ms)
-  return controller.signal
 }

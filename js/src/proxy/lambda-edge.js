@@ -5,11 +5,11 @@ import { IamFetchError } from '../errors.js'
 import { sha256Hex } from '../hash.js'
 import { signPrepared } from '../signer.js'
 import { cachedProvider } from '../credentials/cache.js'
+import { SET_BY_SIGNER, declaredBodyHash, isHeaderName } from '../http-rules.js'
 import { invalidOptions, rejectUnknownOptions } from '../options.js'
 
-const HASH = /^[0-9a-f]{64}$/
 /** Headers the signature adds or replaces: the viewer's values are dropped. */
-const REPLACED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'host'])
+const REPLACED = new Set(SET_BY_SIGNER)
 /**
  * Only these are signed besides host and what the signature adds: every other
  * header may be added or rewritten by CloudFront after the function (via,
@@ -53,6 +53,9 @@ export async function signCloudFrontOriginRequest(event, options) {
   const origin = originOf(request)
   const method = request.method.toUpperCase()
   const headers = request.headers ?? {}
+  // CloudFront keys headers by their names: a key that is none is no event of CloudFront's.
+  const badName = Object.keys(headers).find((name) => !isHeaderName(name))
+  if (badName !== undefined) throw invalidEvent(`${JSON.stringify(badName.slice(0, 80))} in request.headers is not a header name`)
   const valueOf = (name) => {
     const entries = headers[name]
     if (!Array.isArray(entries) || !entries.length) return undefined
@@ -62,8 +65,9 @@ export async function signCloudFrontOriginRequest(event, options) {
   const url = new URL(`${origin.protocol}//${origin.host}${origin.path}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`)
   if (url.host !== origin.host) throw invalidEvent('the request uri does not stay on the origin')
 
-  const declared = valueOf('x-amz-content-sha256')?.trim().toLowerCase()
-  if (declared !== undefined && !HASH.test(declared)) {
+  const viewerHash = valueOf('x-amz-content-sha256')
+  const declared = declaredBodyHash(viewerHash)
+  if (viewerHash !== undefined && !declared) {
     throw new IamFetchError('ERR_INVALID_PAYLOAD_HASH', "the viewer's x-amz-content-sha256 is not a hex SHA-256")
   }
   await init()
