@@ -14,7 +14,8 @@ const proxy = createSigningProxy({
   region: env.UPSTREAM_REGION || undefined,
   verify: {
     userPoolId: env.COGNITO_USER_POOL_ID,
-    clientId: env.COGNITO_CLIENT_ID ?? null,
+    // Required: unset, the proxy refuses to start rather than accept any app client's tokens.
+    clientId: env.COGNITO_CLIENT_ID!,
     jwksUri: env.COGNITO_JWKS_URI || undefined,
   },
   addHeaders: (claims) => ({ 'x-user-sub': String(claims.sub) }),
