@@ -41,7 +41,12 @@ export function scrub(text, secrets) {
   return out
 }
 
-/** A text with any `scheme://user:password@` cut to `scheme://`: for messages that quote a URL. */
+/**
+ * A text with any `scheme://user:password@` cut to `scheme://`: for messages
+ * that quote a URL. As URL parsing reads it: after http, https, ws, wss or
+ * ftp the slashes may be missing (`https:user:pw@host`), and the userinfo may
+ * hold spaces, so it runs to the `@` before any `/`, `?`, `#` or line break.
+ */
 export function withoutUserinfo(text) {
-  return String(text).replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1')
+  return String(text).replace(/(\b(?:https?|wss?|ftp):\/*|\b[a-z][a-z0-9+.-]*:\/\/)[^/?#@\r\n]*@/gi, '$1')
 }

@@ -163,3 +163,18 @@ test('failures from Cognito, STS and AWS print no secret and no login token', as
   assert.equal(failures.signatureMismatch.code, 'ERR_AUTH_SIGNATURE_MISMATCH')
   assert.equal(failures.expiredCredentials.code, 'ERR_CREDENTIALS_EXPIRED')
 })
+
+test('a password in a URL quoted by a message is cut in every form URL parsing accepts', async () => {
+  const { withoutUserinfo } = await import('../../js/src/errors.js')
+  for (const [text, kept] of [
+    ['fetch https://user:pw-secret-1@c.example/x failed', 'fetch https://c.example/x failed'],
+    ['https:user:pw-secret-1@c.example/x', 'https:c.example/x'],
+    ['https://us er:pw-secret-1@c.example/', 'https://c.example/'],
+    ['WSS:user:pw-secret-1@c.example', 'WSS:c.example'],
+  ]) {
+    assert.equal(new URL(text.replace(/^fetch | failed$/g, '')).password.length > 0, true, `URL parsing finds a password in ${text}`)
+    assert.equal(withoutUserinfo(text), kept)
+  }
+  assert.equal(withoutUserinfo('http://x.example/a@b'), 'http://x.example/a@b', 'an @ in the path is no userinfo')
+  assert.equal(withoutUserinfo('(user:password@) is refused'), '(user:password@) is refused', 'prose that names the form is kept')
+})

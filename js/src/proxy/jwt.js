@@ -14,6 +14,7 @@ import {
   JwtInvalidIssuerError, JwtInvalidScopeError, JwtNotBeforeError, WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error'
 import { IamFetchError, withoutUserinfo } from '../errors.js'
+import { checkEndpointUrl } from '../credentials/endpoint-url.js'
 import { readCapped } from '../read-capped.js'
 import { timeoutSignal } from '../options.js'
 
@@ -72,7 +73,7 @@ export function tokenVerifier(verify, fetchImpl) {
     if (value === undefined) continue
     if (!isHttpUrl(value)) throw new IamFetchError('ERR_INVALID_OPTIONS', `verify.${name} must be an http(s) URL`)
     // Neither is a secret, and both end up in error messages: a password in one is refused, never echoed.
-    if (hasUserinfo(value)) throw new IamFetchError('ERR_INVALID_OPTIONS', `verify.${name} cannot carry credentials (user:password@)`)
+    checkEndpointUrl(value, `verify.${name}`)
   }
   if (jwksTimeoutMs !== undefined && (!Number.isFinite(jwksTimeoutMs) || jwksTimeoutMs <= 0)) {
     throw new IamFetchError('ERR_INVALID_OPTIONS', 'verify.jwksTimeoutMs must be a positive number of milliseconds')
@@ -253,9 +254,4 @@ function isHttpUrl(value) {
   } catch {
     return false
   }
-}
-
-function hasUserinfo(value) {
-  const url = new URL(String(value))
-  return Boolean(url.username || url.password)
 }
