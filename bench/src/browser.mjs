@@ -1,4 +1,4 @@
-// The browser side, bundled by run.mjs into .out/browser/bench.js and loaded in
+// The browser side, bundled by bundle.mjs into .out/browser/bench.js and loaded in
 // Chromium (playwright-core), Firefox (puppeteer-core over WebDriver BiDi) and
 // WebKit (selenium-webdriver and WebKitWebDriver): window.bench.<mode>(...)
 // returns what node.mjs prints; window.benchCall(mode, args) returns it as JSON
@@ -15,9 +15,9 @@ import { clockResolution, firstSigV4a, hashBlob, runHashCold, runHashWarm, runSi
 
 const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
 const now = () => performance.now()
-// Browsers coarsen performance.now() (cross-origin isolated, as run.mjs's server
-// makes the page: Chromium 5 µs, Firefox and WebKit 20 µs; coarser otherwise):
-// batch calls so that one batch spans at least 40 ticks.
+// Browsers coarsen performance.now() (cross-origin isolated, as the server of
+// runtimes/browsers.mjs makes the page: Chromium 5 µs, Firefox and WebKit
+// 20 µs; coarser otherwise): batch calls so that one batch spans at least 40 ticks.
 const resolution = clockResolution(now)
 const timing = (budgetMs) => ({ now, budgetMs, minBatchMs: 40 * resolution })
 
@@ -30,8 +30,8 @@ window.bench = {
   sigv4aCold: () => firstSigV4a(iamfetch, now),
   hashWarm: (budgetMs) => runHashWarm(libs, timing(budgetMs)),
   hashCold: (impl, size) => runHashCold(libs, impl, size, now),
-  // The Blob is a File the page got from <input type=file> (run.mjs sets it with
-  // playwright's setInputFiles): disk-backed, as a user's upload is. A 1 GiB Blob
+  // The Blob is a File the page got from <input type=file> (measure/blob.mjs
+  // sets it with playwright's setInputFiles): disk-backed, as a user's upload is. A 1 GiB Blob
   // built in the page from parts cannot be read back in headless Chromium here.
   pickFile: () => {
     blob = document.getElementById('blobfile').files[0]

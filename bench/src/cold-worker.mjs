@@ -1,6 +1,7 @@
 // workerd cold start: the library is a separate module, imported on the first
 // request, so the time from import to the first signature is measurable inside
-// the isolate. run.mjs starts a fresh workerd process (so a fresh isolate) per sample.
+// the isolate. The bench (runtimes/workerd.mjs) starts a fresh workerd process
+// (so a fresh isolate) per sample.
 //   /?lib=iamfetch|aws4fetch   import and sign (SigV4)
 //   /?lib=iamfetch&alg=sigv4a  the same with SigV4a: after a SigV4 request, its first SigV4a signature
 import { POST_1K, SIGV4A, signerOptions } from './common.mjs'

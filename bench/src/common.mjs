@@ -134,8 +134,8 @@ export const SIGV4A_IMPLS = ['iamfetch AwsV4Signer (SigV4a)', 'smithy SignatureV
 
 /**
  * The SigV4a signers, each `(case) => Promise<signed headers>` (a plain object,
- * lowercase names), which run.mjs checks with a verifier: the two signers'
- * ECDSA signatures are both valid but need not be the same bytes.
+ * lowercase names), which measure/sigv4a.mjs checks with a verifier: the two
+ * signers' ECDSA signatures are both valid but need not be the same bytes.
  * One SignatureV4a instance, as one SigV4 SignatureV4 above; `region` is its region set.
  */
 export function makeSigV4aSigners({ iamfetch, SignatureV4a, Sha256Js }) {
@@ -291,7 +291,7 @@ export async function runSigning(libs, opts) {
   return results
 }
 
-/** SigV4a signing latency of the 1 KB POST, iamfetch against the SDK, and each signer's headers for run.mjs to verify. */
+/** SigV4a signing latency of the 1 KB POST, iamfetch against the SDK, and each signer's headers for measure/sigv4a.mjs to verify. */
 export async function runSigV4a(libs, opts) {
   const c = POST_1K()
   const signers = makeSigV4aSigners(libs)

@@ -1,6 +1,7 @@
 // The Node side: `node bench/src/node.mjs <mode> [args]`, one JSON line on stdout.
 //   sign | sigv4a | hash-warm | hash-cold <impl> <size> | blob <impl> <file>
-// The orchestrator (run.mjs) starts a fresh process for every cold or memory number.
+// The measurements (bench/measure/) start a fresh process for every cold or
+// memory number.
 import * as iamfetch from 'iamfetch'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'

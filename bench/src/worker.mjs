@@ -1,4 +1,4 @@
-// The workerd side, bundled by run.mjs (conditions workerd/worker/browser, the
+// The workerd side, bundled by bundle.mjs (conditions workerd/worker/browser, the
 // .wasm kept as an imported module as Wrangler does). Routes return what node.mjs prints:
 //   /clock  /sign?budget=  /sigv4a?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
 import * as iamfetch from 'iamfetch'

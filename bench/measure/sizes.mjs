@@ -1,0 +1,133 @@
+// Bundle sizes: what a user's bundler makes of each library's entry
+// (esbuild --bundle --minify, esm, browser; gzip -9), plus the .wasm files the
+// bundle fetches while it signs a request in a fresh Chromium page.
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { BUILDS, LAZY_BUILDS, glueOf, gzipLength, wasmFiles } from '../builds.mjs'
+import { bundleEntry } from '../bundle.mjs'
+import { log } from '../log.mjs'
+import { OUT, WASM_DIR } from '../paths.mjs'
+import { withBrowser } from '../runtimes/browsers.mjs'
+
+const SIZE_ENTRIES = [
+  { key: 'iam-signer', label: 'iamfetch: AwsV4Signer (signer alone)', code: "export { AwsV4Signer } from 'iamfetch'", check: 'signer' },
+  { key: 'iam-cognito', label: 'iamfetch: AwsClient + fromCognitoIdentityPool', code: "export { AwsClient, fromCognitoIdentityPool } from 'iamfetch'", check: 'client' },
+  { key: 'a4f-signer', label: 'aws4fetch: AwsV4Signer', code: "export { AwsV4Signer } from 'aws4fetch'", check: 'signer' },
+  { key: 'a4f-client', label: 'aws4fetch: AwsClient (it has no credential provider)', code: "export { AwsClient } from 'aws4fetch'", check: 'client' },
+  { key: 'sdk-signer', label: 'AWS SDK v3: SignatureV4 + sha256-js', code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk' },
+  { key: 'sdk-v4a', label: 'AWS SDK v3: SignatureV4a + sha256-js (SigV4a)', code: "export { SignatureV4a } from '@smithy/signature-v4a'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk-v4a' },
+  {
+    key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
+    code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
+  },
+  {
+    // v6 dropped v5's documented Signer: signRequest is exported under internals/ only.
+    key: 'amplify-cognito', label: 'Amplify v6: Amplify.configure + fetchAuthSession (identity pool) + signRequest (internal export; v6 documents no standalone signing)', check: 'amplify',
+    code: "export { Amplify } from 'aws-amplify'; export { fetchAuthSession } from 'aws-amplify/auth'; export { signRequest } from '@aws-amplify/core/internals/aws-client-utils'",
+  },
+]
+
+// The Cognito identity pool the Amplify bundle gets its credentials from, faked
+// in the page (playwright routes): GetId, then GetCredentialsForIdentity.
+const FAKE_IDENTITY_ID = 'us-east-1:00000000-0000-4000-8000-000000000000'
+async function fakeCognitoIdentity(route) {
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST', 'access-control-expose-headers': '*' }
+  if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 200, headers: cors })
+  const target = route.request().headers()['x-amz-target'] ?? ''
+  const body = target.endsWith('.GetId') ? { IdentityId: FAKE_IDENTITY_ID } : {
+    IdentityId: FAKE_IDENTITY_ID,
+    Credentials: { AccessKeyId: 'ASIABENCHMARKEXAMPLE', SecretKey: 'bench/secret/not-a-real-key', SessionToken: 'FwoGZXIvYXdzEXAMPLE'.repeat(50), Expiration: Math.floor(Date.now() / 1000) + 3600 },
+  }
+  return route.fulfill({ status: 200, headers: { ...cors, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) })
+}
+
+// Runs in the page: imports one measured bundle and signs with it as an app
+// would (the client: a 1 KB JSON POST with a session token). `sigv4a` then signs
+// with SigV4a, which the SigV4a build signs; `diag` asks the signer for its
+// canonical request, which only the diagnostics build knows.
+async function checkBundle([key, check, step]) {
+  try {
+    const m = await import(`./${key}.js`)
+    const creds = { accessKeyId: 'AKIDBENCHMARKEXAMPLE', secretAccessKey: 'bench/secret/not-a-real-key', sessionToken: 'FwoGZXIvYXdzEXAMPLE'.repeat(50) }
+    const host = 'abcdefghij.lambda-url.us-east-1.on.aws'
+    const url = `https://${host}/x`
+    const body = `{"items":"${'x'.repeat(1012)}"}`
+    if (check === 'amplify') {
+      // As an app does: credentials from the identity pool (faked by the route), then a signed fetch's headers.
+      m.Amplify.configure({ Auth: { Cognito: { identityPoolId: 'us-east-1:00000000-0000-4000-8000-00000000beef', allowGuestAccess: true } } })
+      const { credentials } = await m.fetchAuthSession()
+      if (!credentials?.sessionToken) return 'fetchAuthSession gave no credentials'
+      const signed = m.signRequest({ url: new URL(url), method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        { credentials, signingRegion: 'us-east-1', signingService: 'lambda' })
+      return /Signature=[0-9a-f]{64}$/.test(signed.headers.authorization) || 'no authorization'
+    }
+    if (step === 'sigv4a') {
+      const signed = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 's3', region: 'us-east-1', signingAlgorithm: 'sigv4a', regionSet: ['*'] }).sign()
+      return signed.headers.get('authorization').startsWith('AWS4-ECDSA-P256-SHA256 ') || 'no SigV4a authorization'
+    }
+    if (step === 'diag') {
+      const text = await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).canonicalString()
+      return (typeof text === 'string' && text.startsWith('POST\n')) || `canonicalString() gave ${String(text).slice(0, 40)}`
+    }
+    if (check === 'signer') return (await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).sign()).headers.has('authorization') || 'no authorization'
+    if (check === 'client') {
+      if (key.startsWith('iam') && typeof m.fromCognitoIdentityPool !== 'function') return 'fromCognitoIdentityPool missing'
+      const signed = await new m.AwsClient({ ...creds, service: 'lambda', region: 'us-east-1' }).sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      return signed.headers.has('authorization') || 'no authorization'
+    }
+    // The SDK: SignatureV4, or SignatureV4a for every region.
+    const v4a = check === 'sdk-v4a'
+    const signer = v4a ? new m.SignatureV4a({ credentials: creds, service: 's3', region: '*', sha256: m.Sha256 })
+      : new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
+    const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname: host, path: '/x', query: {}, headers: { host, 'content-type': 'application/json' }, body })
+    return (signed.headers.authorization ?? '').startsWith(v4a ? 'AWS4-ECDSA-P256-SHA256 ' : 'AWS4-HMAC-SHA256 ') || 'no authorization'
+  } catch (error) {
+    return String(error?.message ?? error).slice(0, 120)
+  }
+}
+
+export async function measureSizes({ results }) {
+  log('bundle sizes (esbuild --bundle --minify, esm, browser; gzip -9), each loaded and checked in Chromium')
+  const dir = join(OUT, 'browser/size')
+  mkdirSync(join(dir, 'wasm'), { recursive: true })
+  for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(dir, 'wasm', f))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>sizes</title>\n')
+  const wasmGzip = Object.fromEntries(wasmFiles().map((f) => [f, gzipLength(readFileSync(join(WASM_DIR, f)))]))
+  results.size = { bundles: {}, probes: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])) }
+  // The glue of each lazily loaded build, as shipped (a bundler inlines it, or splits it out as a chunk).
+  results.size.glue = Object.fromEntries(wasmFiles().filter((f) => f !== BUILDS.core.wasm && glueOf(f)).map((f) => {
+    const glue = readFileSync(join(WASM_DIR, glueOf(f)))
+    return [f, { raw: glue.length, gzip: gzipLength(glue) }]
+  }))
+  for (const e of SIZE_ENTRIES) {
+    const js = await bundleEntry(e.code).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
+    writeFileSync(join(dir, `${e.key}.js`), js)
+    results.size.bundles[e.key] = { label: e.label, check: e.check, jsRaw: js.length, jsGzip: gzipLength(js) }
+  }
+  // Each bundle must sign a request in a fresh page, or its size means nothing;
+  // the .wasm files the page fetches meanwhile are the ones the default path loads.
+  await withBrowser(results, 'chromium', async ({ open }) => {
+    for (const [key, s] of Object.entries(results.size.bundles)) {
+      const p = await open('size/index.html', { ready: false })
+      const fetched = []
+      p.page.on('request', (req) => {
+        const path = new URL(req.url()).pathname
+        if (path.endsWith('.wasm')) fetched.push(basename(path))
+      })
+      if (s.check === 'amplify') await p.page.route(/^https:\/\/cognito-identity\.us-east-1\.amazonaws\.com\//, fakeCognitoIdentity)
+      s.works = await p.page.evaluate(checkBundle, [key, s.check, 'sign'])
+      s.wasmLoaded = [...new Set(fetched)]
+      // Then what the lazily loaded builds' first callers fetch.
+      for (const step of key === 'iam-signer' ? Object.values(LAZY_BUILDS).map((b) => b.probe) : []) {
+        const before = new Set(fetched)
+        const works = await p.page.evaluate(checkBundle, [key, s.check, step])
+        results.size.probes[step] = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)) }
+      }
+      await p.close()
+      // A broken bundle loads nothing: count the default wasm rather than none.
+      s.wasmCounted = s.wasmLoaded.length || !key.startsWith('iam') ? s.wasmLoaded : [BUILDS.core.wasm]
+      s.wasmGzip = s.wasmCounted.reduce((sum, f) => sum + (wasmGzip[f] ?? 0), 0)
+      s.total = s.jsGzip + s.wasmGzip
+    }
+  })
+}

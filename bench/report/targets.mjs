@@ -1,0 +1,66 @@
+// The targets table: each target of bench/targets.mjs with its metric read
+// from this run's results, [target, compared, measured, verdict].
+import { HASH_SIZES } from '../src/common.mjs'
+import { TARGETS } from '../targets.mjs'
+import { fmtMbps, fmtUs, kib, ratio, signMedian, sigv4aMedian, startMedian, warmMbps } from './format.mjs'
+
+const SYMBOLS = { '>=': '≥', '<=': '≤', '<': '<' }
+const PASSES = { '>=': (v, t) => v >= t, '<=': (v, t) => v <= t, '<': (v, t) => v < t }
+
+/** PASS, or by how much it misses: the factor the measure must improve by to meet the threshold. */
+export function verdict(value, compare, threshold) {
+  if (!Number.isFinite(value)) return 'not measured'
+  if (PASSES[compare](value, threshold)) return 'PASS'
+  const factor = compare === '>=' ? threshold / value : value / threshold
+  return `MISS (needs ${factor.toFixed(2)}× better)`
+}
+
+export const targetLabel = (t) => `${t.name} ${SYMBOLS[t.compare]} ${t.threshold}${t.unit === '×' ? '×' : ` ${t.unit}`}${t.qualifier ? ` ${t.qualifier}` : ''}`
+
+/** A ratio of two medians, competitor ÷ iamfetch: { value, compared, measured }. */
+function medianRatio(a, b, compared, fmt) {
+  const value = a / b
+  return { value, compared, measured: Number.isFinite(value) ? `${fmt(a)} ÷ ${fmt(b)} = ${ratio(value)}` : 'not measured' }
+}
+
+const bundleLabel = (results, key) => results.size?.bundles?.[key]?.label ?? key
+
+/** Each metric kind: (results, metric) → { value, compared, measured, verdict? }. */
+const METRICS = {
+  bundleKiB(results, { bundle }) {
+    const compared = 'esbuild --bundle --minify (esm, browser), gzip -9: JS + every .wasm the default path loads'
+    const b = results.size?.bundles?.[bundle]
+    if (!b) return { value: NaN, compared, measured: 'not measured' }
+    const broken = b.works === true ? '' : ` — BROKEN: ${b.works}`
+    const wasm = b.wasmCounted.map((f) => `${f} ${kib(results.size.wasm[f]?.gzip ?? 0)}`).join(' + ') || 'no wasm'
+    return { value: b.total / 1024, compared, measured: `${kib(b.total)} (JS ${kib(b.jsGzip)} + ${wasm})${broken}`, verdict: broken ? 'MISS (broken bundle)' : undefined }
+  },
+  bundleRatio(results, { bundle, against }) {
+    const compared = `${bundleLabel(results, bundle)} ÷ ${bundleLabel(results, against)}, gzip -9 totals`
+    const [a, b] = [bundle, against].map((key) => results.size?.bundles?.[key]?.total)
+    const value = a / b
+    return { value, compared, measured: Number.isFinite(value) ? `${kib(a)} ÷ ${kib(b)} = ${ratio(value)}` : 'not measured' }
+  },
+  signRatio: (results, { runtime, competitor, iamfetch }) => medianRatio(signMedian(results, runtime, competitor), signMedian(results, runtime, iamfetch),
+    `${competitor} ÷ ${iamfetch}, µs median`, fmtUs),
+  sigv4aRatio: (results, { runtime, competitor, iamfetch }) => medianRatio(sigv4aMedian(results, runtime, competitor), sigv4aMedian(results, runtime, iamfetch),
+    `${competitor} ÷ ${iamfetch}, µs median`, fmtUs),
+  startRatio: (results, { runtime, competitor, iamfetch }) => medianRatio(startMedian(results, `${runtime}:${competitor}`), startMedian(results, `${runtime}:${iamfetch}`),
+    `${competitor} ÷ ${iamfetch}, ms median of fresh processes`, (ms) => ms.toFixed(1)),
+  hashMBps(results, { runtime, impl, sizes }) {
+    const rates = sizes.map((size) => warmMbps(results, runtime, size, impl))
+    const labels = sizes.map((size) => HASH_SIZES.find((s) => s.name === size).label)
+    return {
+      value: Math.min(...rates),
+      compared: `${impl}, warm, the worse of: ${labels.join(' · ')}`,
+      measured: rates.some(Number.isFinite) ? `${rates.map(fmtMbps).join(' · ')} MB/s` : 'not measured',
+    }
+  },
+}
+
+export function targetRows(results) {
+  return TARGETS.map((t) => {
+    const m = METRICS[t.metric.kind](results, t.metric)
+    return [targetLabel(t), m.compared, m.measured, m.verdict ?? verdict(m.value, t.compare, t.threshold)]
+  })
+}

@@ -1,0 +1,47 @@
+// The targets the report checks, as data: each names what it measures
+// (`name`, with `qualifier` after the threshold), the metric it reads from
+// results.json (`metric`, computed by report/targets.mjs), how the value
+// compares (`compare`) with the threshold, and the threshold's unit.
+//
+// Metrics:
+//   bundleKiB    { bundle }                       JS + default-path wasm, gzip -9, of a size bundle (measure/sizes.mjs)
+//   bundleRatio  { bundle, against }              that total ÷ another bundle's
+//   signRatio    { runtime, competitor, iamfetch } competitor's median ÷ iamfetch's, 1 KB POST (measure/signing.mjs)
+//   sigv4aRatio  { runtime, competitor, iamfetch } the same for the SigV4a rows (measure/sigv4a.mjs)
+//   startRatio   { runtime, competitor, iamfetch } cold start medians, competitor ÷ iamfetch (measure/cold-start.mjs)
+//   hashMBps     { runtime, impl, sizes }         warm MB/s, the worse of the sizes (measure/hash.mjs)
+import { SIGV4A_IMPLS } from './src/common.mjs'
+import { RUNTIME_NAMES, RUNTIMES } from './runtimes/names.mjs'
+
+const IAM_SIGNER = 'iamfetch AwsV4Signer'
+const CLIENT = { competitor: 'aws4fetch AwsClient.sign', iamfetch: 'iamfetch AwsClient.sign' }
+const [IAM_SIGV4A, SMITHY_SIGV4A] = SIGV4A_IMPLS
+
+export const TARGETS = [
+  { name: 'Size: AwsClient + fromCognitoIdentityPool', metric: { kind: 'bundleKiB', bundle: 'iam-cognito' }, compare: '<=', threshold: 56, unit: 'KiB' },
+  { name: 'Size: AwsClient + fromCognitoIdentityPool ÷ the AWS SDK v3 equivalent', metric: { kind: 'bundleRatio', bundle: 'iam-cognito', against: 'sdk-cognito' }, compare: '<', threshold: 1, unit: '×' },
+  {
+    name: 'Node signing:', qualifier: 'faster than @smithy/signature-v4 + @aws-crypto/sha256-js', compare: '>=', threshold: 2, unit: '×',
+    metric: { kind: 'signRatio', runtime: 'node', competitor: 'smithy SignatureV4 + sha256-js', iamfetch: IAM_SIGNER },
+  },
+  {
+    name: 'Node signing:', qualifier: 'faster than aws4fetch (shared signing-key cache)', compare: '>=', threshold: 5, unit: '×',
+    metric: { kind: 'signRatio', runtime: 'node', competitor: 'aws4fetch AwsV4Signer', iamfetch: IAM_SIGNER },
+  },
+  ...[['chromium', 1.3], ['firefox', 5], ['webkit', 5]].map(([runtime, threshold]) => ({
+    name: `${RUNTIME_NAMES[runtime]} AwsClient.sign():`, qualifier: "faster than aws4fetch's", compare: '>=', threshold, unit: '×',
+    metric: { kind: 'signRatio', runtime, ...CLIENT },
+  })),
+  ...['node', 'chromium', 'workerd'].map((runtime) => ({
+    name: `${RUNTIME_NAMES[runtime]} SigV4a signing:`, qualifier: 'faster than @smithy/signature-v4a + @aws-crypto/sha256-js', compare: '>=', threshold: 10, unit: '×',
+    metric: { kind: 'sigv4aRatio', runtime, competitor: SMITHY_SIGV4A, iamfetch: IAM_SIGV4A },
+  })),
+  {
+    name: 'Cold start in Node (import → first signature):', qualifier: 'faster than aws4fetch', compare: '>=', threshold: 1, unit: '×',
+    metric: { kind: 'startRatio', runtime: 'node', competitor: 'aws4fetch', iamfetch: 'iamfetch' },
+  },
+  ...RUNTIMES.map((runtime) => ({
+    name: `Hashing in ${RUNTIME_NAMES[runtime]}: SHA-256 in wasm`, qualifier: 'warm, 64 KiB chunks', compare: '>=', threshold: 450, unit: 'MB/s',
+    metric: { kind: 'hashMBps', runtime, impl: 'iamfetch Sha256, 64 KiB chunks', sizes: ['64KB', '16MB'] },
+  })),
+]
