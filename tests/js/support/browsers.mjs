@@ -1,4 +1,4 @@
-// The three browser engines, as the tests and bench/run.mjs launch them:
+// The three browser engines, as the tests and bench/runtimes/browsers.mjs launch them:
 // Chromium (Debian's package) through playwright-core; Firefox ESR over
 // WebDriver BiDi through puppeteer-core (no geckodriver); WebKitGTK's
 // MiniBrowser (JavaScriptCore, Safari's engine) through WebKitWebDriver and
