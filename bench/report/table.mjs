@@ -1,6 +1,6 @@
 // The results table (one row per measure and implementation, one column per
 // runtime) and the bundle sizes table.
-import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, POST_1K, SIGV4A, SIGV4A_ALGORITHM, SIGV4A_IMPLS, signingCases } from '../src/common.mjs'
+import { AMPLIFY_SIGNER, BLOB_IMPLS, HASH_SIZES, POST_1K, SIGV4A, SIGV4A_ALGORITHM, SIGV4A_IMPLS, STAGES, signingCases } from '../src/common.mjs'
 import { BUILDS, LAZY_BUILDS, glueOf } from '../builds.mjs'
 import { HASH_IMPLS } from '../measure/hash.mjs'
 import { RUNTIME_NAMES, RUNTIMES } from '../runtimes/names.mjs'
@@ -24,7 +24,7 @@ export function buildSizes(results) {
   return mdTable(['bundle', 'JS gzip -9', 'wasm gzip -9 (fetched by the default path)', 'total', 'in Chromium'], rows)
 }
 
-const SIGN_IMPLS = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto', AMPLIFY_SIGNER]
+const SIGN_IMPLS = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', ...STAGES, 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto', AMPLIFY_SIGNER]
 const NATIVE_IMPLS = ['iamfetch::sign', 'aws-sigv4']
 
 // Each group of rows below, (results, row, settings), appends its rows through
@@ -37,7 +37,8 @@ function signingRows(results, row) {
   const signed = Object.keys(sign).length > 0 || results.native
   for (const c of signed ? signingCases() : []) {
     let first = `1. sign ${c.label}: µs per signature, median / p99`
-    for (const impl of SIGN_IMPLS) {
+    // The stages are timed on the 1 KB POST only.
+    for (const impl of SIGN_IMPLS.filter((impl) => c.name === 'post1k' || !STAGES.includes(impl))) {
       row(first, impl, [...RUNTIMES.map((rt) => fmtLatency(sign[rt]?.[c.name]?.timings?.[impl])), '—'])
       first = ''
     }

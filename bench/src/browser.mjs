@@ -4,6 +4,7 @@
 // returns what node.mjs prints; window.benchCall(mode, args) returns it as JSON
 // text, which every driver passes back unchanged.
 import * as iamfetch from 'iamfetch'
+import { stagesOf } from './stages.mjs'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { SignatureV4a } from '@smithy/signature-v4a'
@@ -13,7 +14,7 @@ import { signRequest as amplifySignRequest } from '@aws-amplify/core/internals/a
 import * as hashWasm from 'hash-wasm'
 import { clockResolution, firstSigV4a, hashBlob, runHashCold, runHashWarm, runSigV4a, runSigning } from './common.mjs'
 
-const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm, stagesOf }
 const now = () => performance.now()
 // Browsers coarsen performance.now() (cross-origin isolated, as the server of
 // runtimes/browsers.mjs makes the page: Chromium 5 µs, Firefox and WebKit

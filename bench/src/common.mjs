@@ -8,7 +8,7 @@ export const ACCESS_KEY_ID = 'AKIDBENCHMARKEXAMPLE'
 export const SECRET_ACCESS_KEY = 'bench/secret/not-a-real-key/0123456789abcdef'
 // 2025-11-21T04:40:00Z, as in bench_native.rs, so every signer signs the same string.
 export const SIGNING_TIME_MS = 1_763_700_000_000
-const AMZ_DATE = new Date(SIGNING_TIME_MS).toISOString().replace(/[:-]|\.\d{3}/g, '')
+export const AMZ_DATE = new Date(SIGNING_TIME_MS).toISOString().replace(/[:-]|\.\d{3}/g, '')
 const HOST = 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws'
 
 /** Deterministic bytes (xorshift32 from seed 1), the same as bench_native.rs. */
@@ -51,6 +51,14 @@ export function signingCases() {
     },
   ]
 }
+
+/** The rows of bench/src/stages.mjs: iamfetch's wrapper, stage by stage, on the 1 KB POST. */
+export const STAGES = [
+  'stage: encode the call (encodeSigningCall)',
+  'stage: bare wasm call (call built once)',
+  'stage: decode the answer (decodeAnswer)',
+  'stage: new Request(url, init) alone',
+]
 
 /** The 1 KB POST with a session token: the cold-start and SigV4a rows sign it. */
 export const POST_1K = () => signingCases()[1]
@@ -279,7 +287,8 @@ export async function runSigning(libs, opts) {
   for (const c of signingCases()) {
     const sigs = {}
     for (const [name, sign] of Object.entries(signers)) sigs[name] = await sign(c)
-    const fns = asyncFns(signers)
+    // The wrapper's stages, apart, on the reference case (bench/src/stages.mjs).
+    const fns = { ...asyncFns(signers), ...(c.name === 'post1k' && libs.stagesOf ? await libs.stagesOf(libs.iamfetch, c) : {}) }
     const big = c.name === 'post1m'
     results[c.name] = {
       // aws4fetch never signs content-type (iamfetch, the SDK and aws-sigv4 do), so it is left out here.

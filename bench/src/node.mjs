@@ -3,6 +3,7 @@
 // The measurements (bench/measure/) start a fresh process for every cold or
 // memory number.
 import * as iamfetch from 'iamfetch'
+import { stagesOf } from './stages.mjs'
 import * as aws4fetch from 'aws4fetch'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { SignatureV4a } from '@smithy/signature-v4a'
@@ -17,7 +18,7 @@ import { hashBlob, runHashCold, runHashWarm, runSigV4a, runSigning } from './com
 // @aws-crypto/sha256-browser finds WebCrypto on `window` or `self`, which Node lacks.
 globalThis.self ??= globalThis
 
-const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm }
+const libs = { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm, stagesOf }
 const now = () => performance.now()
 const [mode, ...args] = process.argv.slice(2)
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 1000)

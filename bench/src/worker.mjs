@@ -2,6 +2,7 @@
 // .wasm kept as an imported module as Wrangler does). Routes return what node.mjs prints:
 //   /clock  /sign?budget=  /sigv4a?budget=  /hash-warm?budget=  /hash-cold?impl=&size=
 import * as iamfetch from 'iamfetch'
+import { stagesOf } from './stages.mjs'
 // The SigV4a rows: a Worker bundles the SigV4a build only when it imports it.
 import 'iamfetch/sigv4a'
 import * as aws4fetch from 'aws4fetch'
@@ -26,7 +27,7 @@ async function libs() {
     hashWasmError = String(error?.message ?? error)
     usable = null
   }
-  return { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm: usable }
+  return { iamfetch, aws4fetch, SignatureV4, SignatureV4a, Sha256Js, WebCryptoSha256, amplifySignRequest, hashWasm: usable, stagesOf }
 }
 
 export default {
