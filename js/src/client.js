@@ -5,7 +5,7 @@ import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
-import { explainFailure, rememberSigning } from './explain.js'
+import { explainFailure, rememberSigning } from './signings.js'
 import { skewOffsetMs } from './clock-skew.js'
 import { readCappedText } from './read-capped.js'
 import { backoffDelayMs } from './backoff.js'
@@ -305,22 +305,27 @@ export function oacFetch(input, init) {
  */
 function redirectFor(body, mode) {
   const large = (typeof Blob !== 'undefined' && body instanceof Blob) || (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
-  return large ? NO_REDIRECT : mode
+  return large ? noRedirectMode() : mode
 }
 
-const NO_REDIRECT = (() => {
-  try {
-    new Request('http://localhost/', { redirect: 'error' })
-    return 'error'
-  } catch {
-    return 'manual'
+let noRedirect
+/** 'error' where fetch has it, else 'manual'; probed on first use, not at import (it builds a Request). */
+function noRedirectMode() {
+  if (noRedirect === undefined) {
+    try {
+      new Request('http://localhost/', { redirect: 'error' })
+      noRedirect = 'error'
+    } catch {
+      noRedirect = 'manual'
+    }
   }
-})()
+  return noRedirect
+}
 
 /** The client's redirect mode; 'error' only where fetch has it (workerd has not: 'manual' is its equivalent). */
 function redirectMode(mode = 'follow') {
   if (mode !== 'follow' && mode !== 'manual' && mode !== 'error') throw invalidOptions("redirect must be 'follow', 'manual' or 'error'")
-  if (mode === 'error' && NO_REDIRECT !== 'error') throw invalidOptions("this runtime's fetch has no redirect 'error': use 'manual'")
+  if (mode === 'error' && noRedirectMode() !== 'error') throw invalidOptions("this runtime's fetch has no redirect 'error': use 'manual'")
   return mode
 }
 

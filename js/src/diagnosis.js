@@ -3,31 +3,10 @@
 // so that it can be tested on its own.
 import { parseErrorBody } from './credentials/aws-error.js'
 import { xmlText } from './credentials/xml.js'
+import { isSkewMessage } from './clock-skew.js'
 
 const WRONG_SCOPE = 'The request was signed for the wrong region or service.'
 const SIGV4A = 'AWS4-ECDSA-P256-SHA256'
-
-/** The server's clock minus this device's, from an answer's Date header (ms); undefined without one. */
-export function serverClockOffsetMs(response) {
-  const serverNow = Date.parse(response.headers.get('date') ?? '')
-  return Number.isFinite(serverNow) ? serverNow - Date.now() : undefined
-}
-
-/**
- * True when an answer body is AWS's clock-skew refusal.
- * @param {string} body
- * @returns {boolean}
- */
-export function isClockSkew(body) {
-  return isSkewMessage(parseErrorBody(body).message ?? String(body ?? ''))
-}
-
-/** API Gateway, Lambda and STS say "Signature expired" or "not yet current"; S3 (RequestTimeTooSkewed) says this. */
-const S3_SKEW = 'difference between the request time and the current time is too large'
-
-function isSkewMessage(message) {
-  return message.includes('Signature expired') || message.includes('Signature not yet current') || message.includes(S3_SKEW)
-}
 
 /**
  * Names the likely cause of a refused request.

@@ -3,13 +3,7 @@
 import { diagnose } from './diagnosis.js'
 import { detectEndpoint } from './core.js'
 import { scrub } from './errors.js'
-
-/** Signing context per Request and Response iamfetch made, for later explanation. */
-const signings = new WeakMap()
-
-export function rememberSigning(requestOrResponse, context) {
-  signings.set(requestOrResponse, context)
-}
+import { signingOf } from './signings.js'
 
 /** Headers a browser sends without a CORS preflight (with safelisted values). */
 const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language', 'content-type'])
@@ -27,7 +21,7 @@ const CORS_SAFELISTED = new Set(['accept', 'accept-language', 'content-language'
 export async function explainFailure(failure, signedRequest) {
   // Anything else given as the signed Request is ignored, as if not given.
   if (!(signedRequest instanceof Request)) signedRequest = undefined
-  const context = signings.get(failure) ?? (signedRequest && signings.get(signedRequest))
+  const context = signingOf(failure) ?? (signedRequest && signingOf(signedRequest))
   if (!(failure instanceof Response)) return explainThrown(failure, signedRequest, context)
   const body = failure.bodyUsed ? '' : await failure.clone().text()
   const unavailable = []

@@ -1,7 +1,8 @@
 // The reasoning behind explainFailure, straight from the pure module (no wasm).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { diagnose, isClockSkew } from '../../js/src/diagnosis.js'
+import { diagnose } from '../../js/src/diagnosis.js'
+import { isClockSkew } from '../../js/src/clock-skew.js'
 
 const answer = (status, errorType, body) => ({ status, errorType, body, serverDateMs: 1_000_900_000, localTimeMs: 1_000_000_000 })
 const sent = (overrides = {}) => ({

@@ -4,8 +4,7 @@
 import { IamFetchError, scrub, withoutUserinfo } from '../errors.js'
 import { backoffDelayMs } from '../backoff.js'
 import { classifyAwsError } from './aws-error.js'
-import { serverClockOffsetMs } from '../diagnosis.js'
-import { skewOffsetMs } from '../clock-skew.js'
+import { serverClockOffsetMs, skewOffsetMs } from '../clock-skew.js'
 import { timeoutSignal } from '../options.js'
 import { bodyDeadlineMs, readCappedText } from '../read-capped.js'
 

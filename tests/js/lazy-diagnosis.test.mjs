@@ -1,0 +1,54 @@
+// explainFailure's diagnosis is not needed to sign: the modules that word it
+// (explain.js, diagnosis.js) load the first time explainFailure is called, so
+// that a code-splitting bundler keeps them out of the first load. Seen from a
+// fresh Node process whose module loads are recorded.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { distEntry } from './support/paths.mjs'
+
+const DIAGNOSIS_MODULES = ['/dist/explain.js', '/dist/diagnosis.js']
+
+const RECORDER = `
+import { register } from 'node:module'
+register('./hooks.mjs', import.meta.url)
+`
+const HOOKS = `
+import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  if (url.includes('/dist/')) appendFileSync(process.env.IAMFETCH_LOG, 'import ' + url + '\\n')
+  return next(url, context)
+}
+`
+const APP = `
+import { appendFileSync } from 'node:fs'
+const { AwsClient, explainFailure } = await import(process.argv[2])
+const log = (line) => appendFileSync(process.env.IAMFETCH_LOG, line + '\\n')
+const client = new AwsClient({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', service: 'lambda', region: 'us-east-1' })
+const signed = await client.sign('https://abc.lambda-url.us-east-1.on.aws/x', { method: 'POST', body: '{}' })
+log('signed ' + signed.headers.get('authorization').split(' ')[0])
+const explanation = await explainFailure(new Response('{"message":"Signature expired"}', { status: 403, headers: { date: new Date(Date.now() + 3_600_000).toUTCString() } }))
+log('explained ' + explanation.cause)
+`
+
+test('signing loads none of the diagnosis modules; the first explainFailure loads them and explains', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'iamfetch-lazy-diagnosis-'))
+  t.after(() => rmSync(work, { recursive: true, force: true }))
+  for (const [name, text] of [['recorder.mjs', RECORDER], ['hooks.mjs', HOOKS], ['app.mjs', APP]]) writeFileSync(join(work, name), text)
+  const log = join(work, 'log')
+  writeFileSync(log, '')
+  await promisify(execFile)('node', ['--import', join(work, 'recorder.mjs'), join(work, 'app.mjs'), distEntry], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
+  const lines = readFileSync(log, 'utf8').trim().split('\n')
+  const signed = lines.indexOf('signed AWS4-HMAC-SHA256')
+  const explained = lines.indexOf('explained clock-skew')
+  assert.ok(signed !== -1 && explained > signed, `signed, then explained as clock skew: ${lines}`)
+  assert.ok(lines.slice(0, signed).some((line) => line.endsWith('/dist/client.js')), `module loads are recorded (the hooks work): ${lines}`)
+  for (const module of DIAGNOSIS_MODULES) {
+    assert.ok(!lines.slice(0, signed).some((line) => line.endsWith(module)), `${module} is not loaded to sign: ${lines.slice(0, signed)}`)
+    assert.ok(lines.slice(signed, explained).some((line) => line.endsWith(module)), `${module} is loaded by explainFailure: ${lines}`)
+  }
+})
