@@ -1,8 +1,8 @@
 // The bundles the runtimes load, built into bench/.out afresh each run: the
 // page bundle (bench/src/browser.mjs) and the workerd workers, each with every
 // shipped .wasm next to it.
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, join, relative } from 'node:path'
 import * as esbuild from 'esbuild'
 import { CORE_WASM, wasmFiles } from './builds.mjs'
 import { log, sleep } from './log.mjs'
@@ -50,15 +50,36 @@ export async function buildBundles() {
 }
 
 /**
- * One entry's code bundled as a user's bundler would: no plugins, no splitting
- * (a dynamic import() of a lazy build's glue is inlined, and counts as JS).
- * @returns {Promise<Uint8Array>} the minified JS
+ * One entry's code bundled as a code-splitting bundler (Vite, webpack) would:
+ * no plugins, each dynamic import() its own chunk, written to `outdir`. The
+ * first load is the entry chunk and every chunk it reaches through static
+ * imports, which the browser fetches before the entry runs; a chunk reached
+ * only through a dynamic import() is fetched when that import runs.
+ * @returns {Promise<{ entry: string, chunks: { file: string, bytes: Uint8Array, firstLoad: boolean, inputs: string[] }[] }>}
+ *   the entry chunk's file name and every chunk (file names relative to `outdir`), the entry first
  */
-export async function bundleEntry(code) {
+export async function bundleEntry(code, outdir) {
+  rmSync(outdir, { recursive: true, force: true })
   const r = await esbuild.build({
-    stdin: { contents: code, resolveDir: BENCH, loader: 'js' }, bundle: true, minify: true, format: 'esm',
-    platform: 'browser', write: false, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
+    stdin: { contents: code, resolveDir: BENCH, loader: 'js' }, bundle: true, minify: true, format: 'esm', splitting: true,
+    platform: 'browser', outdir, metafile: true, write: true, absWorkingDir: BENCH, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"' },
   })
-  if (r.outputFiles.length !== 1) throw new Error(`esbuild wrote ${r.outputFiles.length} files`)
-  return r.outputFiles[0].contents
+  const outputs = r.metafile.outputs
+  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === '<stdin>')
+  if (!entry) throw new Error('esbuild wrote no entry chunk')
+  const firstLoad = new Set()
+  for (const todo = [entry]; todo.length;) {
+    const f = todo.pop()
+    if (firstLoad.has(f)) continue
+    firstLoad.add(f)
+    for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path)
+  }
+  // Each chunk's largest inputs, so that a report can say what a chunk holds.
+  const inputsOf = (f) => Object.entries(outputs[f].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+    .map(([path]) => path.replace(/^(\.\.\/)+/, '').replace(/^js\/dist\//, 'iamfetch/').replace(/^.*node_modules\//, ''))
+  const files = [entry, ...Object.keys(outputs).filter((f) => f !== entry)]
+  return {
+    entry: relative(outdir, join(BENCH, entry)),
+    chunks: files.map((f) => ({ file: relative(outdir, join(BENCH, f)), bytes: readFileSync(join(BENCH, f)), firstLoad: firstLoad.has(f), inputs: inputsOf(f) })),
+  }
 }

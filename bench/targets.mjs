@@ -4,8 +4,11 @@
 // compares (`compare`) with the threshold, and the threshold's unit.
 //
 // Metrics:
-//   bundleKiB    { bundle }                       JS + default-path wasm, gzip -9, of a size bundle (measure/sizes.mjs)
-//   bundleRatio  { bundle, against }              that total ÷ another bundle's
+//   bundleKiB    { bundle }                       a size bundle (measure/sizes.mjs) as a code-splitting bundler
+//                                                 delivers it: its first-load chunks (the entry and what it
+//                                                 imports statically), each gzip -9, plus every .wasm (and any
+//                                                 dynamic-import chunk) fetched to sign one request
+//   bundleRatio  { bundle, against }              that total ÷ another bundle's, counted the same way
 //   signRatio    { runtime, competitor, iamfetch } competitor's median ÷ iamfetch's, 1 KB POST (measure/signing.mjs)
 //   sigv4aRatio  { runtime, competitor, iamfetch } the same for the SigV4a rows (measure/sigv4a.mjs)
 //   startRatio   { runtime, competitor, iamfetch } cold start medians, competitor ÷ iamfetch (measure/cold-start.mjs)
@@ -18,8 +21,16 @@ const CLIENT = { competitor: 'aws4fetch AwsClient.sign', iamfetch: 'iamfetch Aws
 const [IAM_SIGV4A, SMITHY_SIGV4A] = SIGV4A_IMPLS
 
 export const TARGETS = [
-  { name: 'Size: AwsClient + fromCognitoIdentityPool', metric: { kind: 'bundleKiB', bundle: 'iam-cognito' }, compare: '<=', threshold: 56, unit: 'KiB' },
-  { name: 'Size: AwsClient + fromCognitoIdentityPool ÷ the AWS SDK v3 equivalent', metric: { kind: 'bundleRatio', bundle: 'iam-cognito', against: 'sdk-cognito' }, compare: '<', threshold: 1, unit: '×' },
+  // Sizes as a code-splitting bundler (Vite, webpack) delivers them: code the
+  // package loads by dynamic import() only when asked is not on the first load.
+  {
+    name: 'Size: AwsClient + fromCognitoIdentityPool', qualifier: 'as first-load chunks of a code-splitting bundle (esbuild --splitting), + .wasm fetched to sign',
+    metric: { kind: 'bundleKiB', bundle: 'iam-cognito' }, compare: '<=', threshold: 56, unit: 'KiB',
+  },
+  {
+    name: 'Size: AwsClient + fromCognitoIdentityPool ÷ the AWS SDK v3 equivalent', qualifier: 'both as first-load chunks of a code-splitting bundle (esbuild --splitting), + .wasm fetched to sign',
+    metric: { kind: 'bundleRatio', bundle: 'iam-cognito', against: 'sdk-cognito' }, compare: '<', threshold: 1, unit: '×',
+  },
   {
     name: 'Node signing:', qualifier: 'faster than @smithy/signature-v4 + @aws-crypto/sha256-js', compare: '>=', threshold: 2, unit: '×',
     metric: { kind: 'signRatio', runtime: 'node', competitor: 'smithy SignatureV4 + sha256-js', iamfetch: IAM_SIGNER },

@@ -1,8 +1,10 @@
-// Bundle sizes: what a user's bundler makes of each library's entry
-// (esbuild --bundle --minify, esm, browser; gzip -9), plus the .wasm files the
-// bundle fetches while it signs a request in a fresh Chromium page.
+// Bundle sizes: what a code-splitting bundler makes of each library's entry
+// (esbuild --bundle --minify --splitting, esm, browser): the chunks the first
+// load fetches, each gzip -9, plus the .wasm files the bundle fetches while it
+// signs a request in a fresh Chromium page. Chunks only a dynamic import()
+// reaches are recorded apart: an app fetches them when that import runs.
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { BUILDS, LAZY_BUILDS, glueOf, gzipLength, wasmFiles } from '../builds.mjs'
 import { bundleEntry } from '../bundle.mjs'
 import { log } from '../log.mjs'
@@ -11,13 +13,13 @@ import { withBrowser } from '../runtimes/browsers.mjs'
 
 const SIZE_ENTRIES = [
   { key: 'iam-signer', label: 'iamfetch: AwsV4Signer (signer alone)', code: "export { AwsV4Signer } from 'iamfetch'", check: 'signer' },
-  { key: 'iam-cognito', label: 'iamfetch: AwsClient + fromCognitoIdentityPool', code: "export { AwsClient, fromCognitoIdentityPool } from 'iamfetch'", check: 'client' },
+  { key: 'iam-cognito', label: 'iamfetch: AwsClient + fromCognitoIdentityPool', code: "export { AwsClient, fromCognitoIdentityPool } from 'iamfetch'", check: 'cognito' },
   { key: 'a4f-signer', label: 'aws4fetch: AwsV4Signer', code: "export { AwsV4Signer } from 'aws4fetch'", check: 'signer' },
   { key: 'a4f-client', label: 'aws4fetch: AwsClient (it has no credential provider)', code: "export { AwsClient } from 'aws4fetch'", check: 'client' },
   { key: 'sdk-signer', label: 'AWS SDK v3: SignatureV4 + sha256-js', code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk' },
   { key: 'sdk-v4a', label: 'AWS SDK v3: SignatureV4a + sha256-js (SigV4a)', code: "export { SignatureV4a } from '@smithy/signature-v4a'; export { Sha256 } from '@aws-crypto/sha256-js'", check: 'sdk-v4a' },
   {
-    key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk',
+    key: 'sdk-cognito', label: 'AWS SDK v3: SignatureV4 + sha256-js + Cognito provider + client', check: 'sdk-cognito',
     code: "export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'; export { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity'; export { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity'",
   },
   {
@@ -42,19 +44,28 @@ async function fakeCognitoIdentity(route) {
 }
 
 // Runs in the page: imports one measured bundle and signs with it as an app
-// would (the client: a 1 KB JSON POST with a session token). `sigv4a` then signs
-// with SigV4a, which the SigV4a build signs; `diag` asks the signer for its
-// canonical request, which only the diagnostics build knows.
-async function checkBundle([key, check, step]) {
+// would (the client: a 1 KB JSON POST with a session token). The Cognito
+// bundles first get their credentials from the faked identity pool, so that a
+// chunk a code-splitting bundler keeps apart for that call is fetched, and
+// counted. `sigv4a` then signs with SigV4a, which the SigV4a build signs;
+// `diag` asks the signer for its canonical request, which only the
+// diagnostics build knows.
+async function checkBundle([key, entry, check, step]) {
   try {
-    const m = await import(`./${key}.js`)
+    const m = await import(`./${key}/${entry}`)
     const creds = { accessKeyId: 'AKIDBENCHMARKEXAMPLE', secretAccessKey: 'bench/secret/not-a-real-key', sessionToken: 'FwoGZXIvYXdzEXAMPLE'.repeat(50) }
     const host = 'abcdefghij.lambda-url.us-east-1.on.aws'
     const url = `https://${host}/x`
     const body = `{"items":"${'x'.repeat(1012)}"}`
+    const identityPoolId = 'us-east-1:00000000-0000-4000-8000-00000000beef'
+    if (check === 'cognito') {
+      const client = new m.AwsClient({ credentials: m.fromCognitoIdentityPool({ identityPoolId }), service: 'lambda', region: 'us-east-1' })
+      const signed = await client.sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      return (signed.headers.get('x-amz-security-token')?.startsWith('FwoG') && signed.headers.has('authorization')) || 'not signed with the identity pool credentials'
+    }
     if (check === 'amplify') {
       // As an app does: credentials from the identity pool (faked by the route), then a signed fetch's headers.
-      m.Amplify.configure({ Auth: { Cognito: { identityPoolId: 'us-east-1:00000000-0000-4000-8000-00000000beef', allowGuestAccess: true } } })
+      m.Amplify.configure({ Auth: { Cognito: { identityPoolId, allowGuestAccess: true } } })
       const { credentials } = await m.fetchAuthSession()
       if (!credentials?.sessionToken) return 'fetchAuthSession gave no credentials'
       const signed = m.signRequest({ url: new URL(url), method: 'POST', headers: { 'content-type': 'application/json' }, body },
@@ -71,15 +82,17 @@ async function checkBundle([key, check, step]) {
     }
     if (check === 'signer') return (await new m.AwsV4Signer({ url, method: 'POST', body, ...creds, service: 'lambda', region: 'us-east-1' }).sign()).headers.has('authorization') || 'no authorization'
     if (check === 'client') {
-      if (key.startsWith('iam') && typeof m.fromCognitoIdentityPool !== 'function') return 'fromCognitoIdentityPool missing'
       const signed = await new m.AwsClient({ ...creds, service: 'lambda', region: 'us-east-1' }).sign(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       return signed.headers.has('authorization') || 'no authorization'
     }
-    // The SDK: SignatureV4, or SignatureV4a for every region.
+    // The SDK: SignatureV4, or SignatureV4a for every region; with Cognito, as its documentation
+    // pairs them: the provider given a CognitoIdentityClient, its credentials given to the signer.
     const v4a = check === 'sdk-v4a'
-    const signer = v4a ? new m.SignatureV4a({ credentials: creds, service: 's3', region: '*', sha256: m.Sha256 })
-      : new m.SignatureV4({ credentials: creds, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
+    const credentials = check === 'sdk-cognito' ? m.fromCognitoIdentityPool({ client: new m.CognitoIdentityClient({ region: 'us-east-1' }), identityPoolId }) : creds
+    const signer = v4a ? new m.SignatureV4a({ credentials, service: 's3', region: '*', sha256: m.Sha256 })
+      : new m.SignatureV4({ credentials, service: 'lambda', region: 'us-east-1', sha256: m.Sha256 })
     const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname: host, path: '/x', query: {}, headers: { host, 'content-type': 'application/json' }, body })
+    if (check === 'sdk-cognito' && !signed.headers['x-amz-security-token']?.startsWith('FwoG')) return 'not signed with the identity pool credentials'
     return (signed.headers.authorization ?? '').startsWith(v4a ? 'AWS4-ECDSA-P256-SHA256 ' : 'AWS4-HMAC-SHA256 ') || 'no authorization'
   } catch (error) {
     return String(error?.message ?? error).slice(0, 120)
@@ -87,47 +100,68 @@ async function checkBundle([key, check, step]) {
 }
 
 export async function measureSizes({ results }) {
-  log('bundle sizes (esbuild --bundle --minify, esm, browser; gzip -9), each loaded and checked in Chromium')
+  log('bundle sizes (esbuild --bundle --minify --splitting, esm, browser; first-load chunks, each gzip -9), each loaded and checked in Chromium')
   const dir = join(OUT, 'browser/size')
-  mkdirSync(join(dir, 'wasm'), { recursive: true })
-  for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(dir, 'wasm', f))
+  mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>sizes</title>\n')
   const wasmGzip = Object.fromEntries(wasmFiles().map((f) => [f, gzipLength(readFileSync(join(WASM_DIR, f)))]))
-  results.size = { bundles: {}, probes: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])) }
-  // The glue of each lazily loaded build, as shipped (a bundler inlines it, or splits it out as a chunk).
+  results.size = {
+    bundler: 'esbuild --bundle --minify --splitting --format=esm --platform=browser', splitting: true,
+    bundles: {}, probes: {}, wasm: Object.fromEntries(wasmFiles().map((f) => [f, { raw: statSync(join(WASM_DIR, f)).size, gzip: wasmGzip[f] }])),
+  }
+  // The glue of each lazily loaded build, as shipped (a code-splitting bundler makes it a chunk of its own).
   results.size.glue = Object.fromEntries(wasmFiles().filter((f) => f !== BUILDS.core.wasm && glueOf(f)).map((f) => {
     const glue = readFileSync(join(WASM_DIR, glueOf(f)))
     return [f, { raw: glue.length, gzip: gzipLength(glue) }]
   }))
+  const sum = (chunks, field) => chunks.reduce((n, c) => n + c[field], 0)
   for (const e of SIZE_ENTRIES) {
-    const js = await bundleEntry(e.code).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
-    writeFileSync(join(dir, `${e.key}.js`), js)
-    results.size.bundles[e.key] = { label: e.label, check: e.check, jsRaw: js.length, jsGzip: gzipLength(js) }
+    // Each bundle in its own directory, its chunks beside its entry as a bundler emits them; the
+    // package fetches each .wasm from ./wasm/ next to the chunk that holds wasm-files.js.
+    const out = join(dir, e.key)
+    const { entry, chunks } = await bundleEntry(e.code, out).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
+    mkdirSync(join(out, 'wasm'), { recursive: true })
+    for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(out, 'wasm', f))
+    const measured = chunks.map((c) => ({ file: c.file, firstLoad: c.firstLoad, raw: c.bytes.length, gzip: gzipLength(c.bytes), inputs: c.inputs.slice(0, 4) }))
+    const first = measured.filter((c) => c.firstLoad)
+    const lazy = measured.filter((c) => !c.firstLoad)
+    results.size.bundles[e.key] = {
+      label: e.label, check: e.check, entry,
+      // jsRaw and jsGzip are the first load's, as the report has always read them.
+      jsRaw: sum(first, 'raw'), jsGzip: sum(first, 'gzip'), lazyJsRaw: sum(lazy, 'raw'), lazyJsGzip: sum(lazy, 'gzip'), chunks: measured,
+    }
   }
   // Each bundle must sign a request in a fresh page, or its size means nothing;
-  // the .wasm files the page fetches meanwhile are the ones the default path loads.
+  // the .wasm files and lazy chunks the page fetches meanwhile are the ones the default path loads.
   await withBrowser(results, 'chromium', async ({ open }) => {
     for (const [key, s] of Object.entries(results.size.bundles)) {
       const p = await open('size/index.html', { ready: false })
       const fetched = []
+      const chunksFetched = []
       p.page.on('request', (req) => {
         const path = new URL(req.url()).pathname
         if (path.endsWith('.wasm')) fetched.push(basename(path))
+        else if (path.startsWith(`/size/${key}/`) && path.endsWith('.js')) chunksFetched.push(relative(`/size/${key}`, path))
       })
-      if (s.check === 'amplify') await p.page.route(/^https:\/\/cognito-identity\.us-east-1\.amazonaws\.com\//, fakeCognitoIdentity)
-      s.works = await p.page.evaluate(checkBundle, [key, s.check, 'sign'])
+      if (['amplify', 'cognito', 'sdk-cognito'].includes(s.check)) await p.page.route(/^https:\/\/cognito-identity\.us-east-1\.amazonaws\.com\//, fakeCognitoIdentity)
+      s.works = await p.page.evaluate(checkBundle, [key, s.entry, s.check, 'sign'])
       s.wasmLoaded = [...new Set(fetched)]
+      // A lazy chunk that signing one request fetched is delivered to sign it: it counts, as the .wasm does.
+      const lazyFiles = new Set(s.chunks.filter((c) => !c.firstLoad).map((c) => c.file))
+      s.lazyLoaded = [...new Set(chunksFetched)].filter((f) => lazyFiles.has(f))
       // Then what the lazily loaded builds' first callers fetch.
       for (const step of key === 'iam-signer' ? Object.values(LAZY_BUILDS).map((b) => b.probe) : []) {
         const before = new Set(fetched)
-        const works = await p.page.evaluate(checkBundle, [key, s.check, step])
-        results.size.probes[step] = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)) }
+        const chunksBefore = new Set(chunksFetched)
+        const works = await p.page.evaluate(checkBundle, [key, s.entry, s.check, step])
+        results.size.probes[step] = { works, loaded: [...new Set(fetched)].filter((f) => !before.has(f)), chunks: [...new Set(chunksFetched)].filter((f) => !chunksBefore.has(f)) }
       }
       await p.close()
       // A broken bundle loads nothing: count the default wasm rather than none.
       s.wasmCounted = s.wasmLoaded.length || !key.startsWith('iam') ? s.wasmLoaded : [BUILDS.core.wasm]
-      s.wasmGzip = s.wasmCounted.reduce((sum, f) => sum + (wasmGzip[f] ?? 0), 0)
-      s.total = s.jsGzip + s.wasmGzip
+      s.wasmGzip = s.wasmCounted.reduce((n, f) => n + (wasmGzip[f] ?? 0), 0)
+      s.lazyLoadedGzip = s.chunks.filter((c) => s.lazyLoaded.includes(c.file)).reduce((n, c) => n + c.gzip, 0)
+      s.total = s.jsGzip + s.lazyLoadedGzip + s.wasmGzip
     }
   })
 }

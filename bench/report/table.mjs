@@ -9,19 +9,29 @@ import { lazyBuildSize, probeText } from './info.mjs'
 
 export function buildSizes(results) {
   if (!results.size?.bundles) return '_not measured in this run (`--only` left out size)._'
-  const rows = Object.values(results.size.bundles).map((s) => [
-    s.label, kib(s.jsGzip), s.wasmCounted.length ? s.wasmCounted.map((f) => `${kib(results.size.wasm[f]?.gzip ?? 0)} (${f})`).join(' + ') : '—',
-    kib(s.total), s.works === true ? 'signs' : `BROKEN: ${s.works}`,
-  ])
+  const split = results.size.splitting
+  const rows = Object.values(results.size.bundles).map((s) => {
+    const n = s.chunks?.filter((c) => c.firstLoad).length
+    const fetchedToSign = s.lazyLoaded?.length ? ` + ${kib(s.lazyLoadedGzip)} lazy, fetched to sign (${s.lazyLoaded.join(', ')})` : ''
+    // The lazy chunks signing fetched are counted above, so not here.
+    const uncounted = s.chunks?.filter((c) => !c.firstLoad && !s.lazyLoaded?.includes(c.file)) ?? []
+    const lazy = s.chunks ? (uncounted.length ? `${kib(uncounted.reduce((sum, c) => sum + c.gzip, 0))} in ${uncounted.length}` : 'none') : '—'
+    return [
+      s.label, `${kib(s.jsGzip)}${n ? ` (${n} chunk${n === 1 ? '' : 's'})` : ''}${fetchedToSign}`,
+      s.wasmCounted.length ? s.wasmCounted.map((f) => `${kib(results.size.wasm[f]?.gzip ?? 0)} (${f})`).join(' + ') : '—',
+      kib(s.total), lazy, s.works === true ? 'signs' : `BROKEN: ${s.works}`,
+    ]
+  })
   for (const [f, w] of Object.entries(results.size.wasm)) {
     if (f === BUILDS.core.wasm) continue
     const lazy = LAZY_BUILDS[f]
     const both = lazyBuildSize(results, f)
-    if (!lazy || !both) { rows.push([`${f} (shipped, not on the default path)`, '—', kib(w.gzip), '—', '—']); continue }
+    if (!lazy || !both) { rows.push([`${f} (shipped, not on the default path)`, '—', kib(w.gzip), '—', '—', '—']); continue }
     rows.push([`iamfetch, loaded lazily by ${lazy.loadedBy}: ${f} + ${glueOf(f)} glue as shipped (raw ${w.raw} + ${both.glue.raw} bytes)`,
-      kib(both.glue.gzip), kib(w.gzip), kib(both.gzip), `fetched: ${probeText(results, lazy.probe)}`])
+      `${kib(both.glue.gzip)} (the glue as shipped)`, kib(w.gzip), kib(both.gzip), '—', `fetched: ${probeText(results, lazy.probe)}`])
   }
-  return mdTable(['bundle', 'JS gzip -9', 'wasm gzip -9 (fetched by the default path)', 'total', 'in Chromium'], rows)
+  const jsHeader = split ? 'first-load JS (chunks of a code-splitting bundle, each gzip -9)' : 'JS gzip -9 (one bundle, no splitting)'
+  return mdTable(['bundle', jsHeader, 'wasm gzip -9 (fetched to sign one request)', 'total', 'lazily loaded JS chunks, gzip -9 (not counted)', 'in Chromium'], rows)
 }
 
 const SIGN_IMPLS = ['iamfetch AwsV4Signer', 'iamfetch AwsClient.sign', ...STAGES, 'aws4fetch AwsV4Signer', 'aws4fetch AwsClient.sign', 'smithy SignatureV4 + sha256-js', 'smithy SignatureV4 + WebCrypto', AMPLIFY_SIGNER]
