@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-// The enum, generated from the one table of error codes (js/src/error-codes.js).
+// The enum, generated from the one table of error codes (error-codes.json).
 include!("error_code.rs");
 
 /// An error of the signing core: a stable [`ErrorCode`] and a message for people.

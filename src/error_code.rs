@@ -1,4 +1,4 @@
-// Generated from js/src/error-codes.js by scripts/error-codes.mjs: edit the table, then run it.
+// Generated from error-codes.json by scripts/error-codes.mjs: edit the table, then run it.
 
 /// Stable error codes. JS callers branch on these through `IamFetchError.code`,
 /// so a code, once published, never changes meaning.

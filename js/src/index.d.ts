@@ -1,5 +1,5 @@
 /** Stable error codes: branch on `error.code`. */
-// Generated from js/src/error-codes.js by scripts/error-codes.mjs: edit the table, then run it.
+// Generated from error-codes.json by scripts/error-codes.mjs: edit the table, then run it.
 export type IamFetchErrorCode =
   | 'ERR_INVALID_URL'
   | 'ERR_INVALID_METHOD'

@@ -5,14 +5,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'
-import { ERROR_CODES } from '../../js/src/error-codes.js'
+import { errorCodes } from '../../scripts/error-codes.mjs'
 
 const { AwsClient, AwsV4Signer, IamFetchError, Sha256, explainFailure, init, sha256Hex, signRequest } = await import(distEntry)
 
 const CASES = Number(process.env.FUZZ_CASES ?? 1500)
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202)
 const SOURCE_FAILURE = new Error('the body stream failed')
-const codes = new Set(Object.keys(ERROR_CODES).filter((code) => !ERROR_CODES[code].proxyOnly))
+const codes = new Set(Object.entries(errorCodes()).filter(([, entry]) => entry.group !== 'proxy').map(([code]) => code))
 
 /** mulberry32: small, seeded, good enough to spread cases. */
 function prng(seed) {

@@ -3,10 +3,12 @@
 // the viewer's credentials, hop-by-hop headers and unlisted headers are
 // stripped, and the never-forwarded set is the named lists of http-rules.js
 // plus the proxy's own; a declared hash of either case goes on as the core
-// signs it; each of the proxy's answers has its code's status in ERROR_CODES.
+// signs it; each of the proxy's answers has its code's status in the
+// error-code table (error-codes.json).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import { errorCodes } from '../../scripts/error-codes.mjs'
 
 const { createSigningProxy } = await import(new URL('../../js/dist/proxy/index.node.js', import.meta.url).href)
 const { IamFetchError } = await import(new URL('../../js/dist/index.node.js', import.meta.url).href)
@@ -144,8 +146,8 @@ test('a declared hash in upper case goes upstream in the lower case the core sig
   }
 })
 
-test("every answer of the proxy's own has its code's status in ERROR_CODES, and onError is told that status", async () => {
-  const { ERROR_CODES } = await import(new URL('../../js/dist/error-codes.js', import.meta.url).href)
+test("every answer of the proxy's own has its code's status in the error-code table, and onError is told that status", async () => {
+  const ERROR_CODES = errorCodes()
   const base = { upstream: 'https://abc123.lambda-url.us-east-1.on.aws', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'local-only/statuses' }, retries: 0 }
   // Answers after 2 s unless its signal aborts first (the proxy's timeoutMs).
   const late = (request) => new Promise((resolve, reject) => {

@@ -122,7 +122,7 @@ export interface SigningProxyOptions {
  * `x-iamfetch-proxy-error` header of the proxy's own answers. The upstream's
  * answers pass through unchanged, without that header.
  */
-// Generated from js/src/error-codes.js by scripts/error-codes.mjs: edit the table, then run it.
+// Generated from error-codes.json by scripts/error-codes.mjs: edit the table, then run it.
 export type SigningProxyErrorCode =
   | 'ERR_INVALID_HEADER' // 400: A header name is not a token, or a header value holds CR, LF or NUL.
   | 'ERR_INVALID_PAYLOAD_HASH' // 400: A declared payload hash is not 64 lower-case hex digits or UNSIGNED-PAYLOAD.

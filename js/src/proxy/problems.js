@@ -1,7 +1,8 @@
 // The proxy's own answers: which code a failure is answered with, and the
-// answer for a code. The HTTP status of each code is ERROR_CODES's: decided
-// there once, for the answers, onError and the documentation alike.
-import { ERROR_CODES } from '../error-codes.js'
+// answer for a code. The HTTP status of each code is the error-code table's
+// (error-codes.json, written here as status-by-code.js): decided there once,
+// for the answers, onError and the documentation alike.
+import { STATUS_BY_CODE } from './status-by-code.js'
 import { IamFetchError } from '../errors.js'
 import { TokenRefusal } from './jwt.js'
 
@@ -22,7 +23,7 @@ export class ProxyFailure extends Error {
 
 /** The status the proxy answers `code` with. */
 export function statusOf(code) {
-  const status = ERROR_CODES[code]?.status
+  const status = STATUS_BY_CODE[code]
   // A code without a status is a gap in the table: the viewer must still get an answer.
   return Number.isInteger(status) ? status : 500
 }
