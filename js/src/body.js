@@ -1,6 +1,6 @@
 // Bodies: what is hashed for the signature and what is sent. Every fetch body
 // type is accepted; large ones are hashed in chunks with bounded memory.
-import { init } from './core.js'
+import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { Sha256, toBytes } from './hash.js'
 import { concatBytes } from './read-capped.js'
@@ -68,7 +68,8 @@ export function declaredPayloadHash(headers, options) {
  * @returns {Promise<PreparedBody>}
  */
 export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal } = {}) {
-  await init()
+  // Loaded already (every call but the first): no await.
+  if (!currentBindings()) await init()
   if (isStream(body) && body.locked) {
     throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
   }
@@ -84,11 +85,11 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
     if (bytes.buffer.resizable || bytes.buffer.growable) {
       throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'fetch does not send a resizable ArrayBuffer: send a fixed copy, buffer.slice()')
     }
-    return { body, ...(await hashContiguous(bytes)), replayable: true }
+    return contiguous(body, bytes)
   }
   if (body instanceof URLSearchParams) {
     // fetch sends exactly toString(), with its own form content-type.
-    return { body, ...(await hashContiguous(toBytes(body.toString()))), replayable: true }
+    return contiguous(body, toBytes(body.toString()))
   }
   if (typeof FormData !== 'undefined' && body instanceof FormData) {
     // Serialized once: the bytes hashed are the bytes sent, boundary included.
@@ -102,7 +103,7 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
   }
   if (isStream(body)) {
     const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal)
-    return { body: bytes, ...(await hashContiguous(bytes)), replayable: true }
+    return contiguous(bytes, bytes)
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
 }
@@ -111,11 +112,12 @@ function isStream(body) {
   return typeof ReadableStream !== 'undefined' && body instanceof ReadableStream
 }
 
-async function hashContiguous(bytes) {
+/** A contiguous body prepared: a small one's bytes go to the core with the signing call, with no await here. */
+function contiguous(body, bytes) {
   if (bytes.byteLength >= WEBCRYPTO_MIN_BYTES && globalThis.crypto?.subtle && !(bytes.buffer instanceof SharedArrayBufferOrNone)) {
-    return { payloadHash: toHex(await crypto.subtle.digest('SHA-256', bytes)) }
+    return crypto.subtle.digest('SHA-256', bytes).then((digest) => ({ body, payloadHash: toHex(digest), replayable: true }))
   }
-  return { bytes }
+  return { body, bytes, replayable: true }
 }
 
 // WebCrypto refuses views of SharedArrayBuffer; such bodies take the wasm path.

@@ -145,10 +145,16 @@ export function callWasm(fn, which = 'core') {
  * Signs one call (its text, wire.js `encodeCall`) with the body bytes the core
  * hashes, by the build named (`core`, `sigv4a` or `diagnostics`), and returns
  * the answer's fields (wire.js `decodeAnswer`). The diagnostics build's answer
- * also holds the canonical request and string to sign.
+ * also holds the canonical request and string to sign. Returns the answer,
+ * or a promise of it while the build loads; a refusal is thrown as it is.
  */
-export async function signWithBuild(call, body, which) {
-  if (!builds[which].bindings) await load(which)
+export function signWithBuild(call, body, which) {
+  // Loaded (every call but the first): no promise, no await; the callers await the result either way.
+  if (!builds[which].bindings) return load(which).then(() => signLoaded(call, body, which))
+  return signLoaded(call, body, which)
+}
+
+function signLoaded(call, body, which) {
   const answer = decodeAnswer(callWasm((w) => w.sign(call, body), which))
   if (answer.error) throw new IamFetchError(answer.error.code, answer.error.message)
   return answer

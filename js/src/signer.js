@@ -33,22 +33,39 @@ export function upperMethod(method) {
   return method.toUpperCase()
 }
 
+/** A request's headers as the [name, value] pairs the call carries (lower case, sorted, as Headers gives them). */
+export function headerPairs(headers) {
+  return [...(headers instanceof Headers ? headers : toHeaders(headers))]
+}
+
 /**
  * Signs one request with the wasm core: every public signing API ends here.
  * `payload` is a prepared body (body.js): its hash, or its bytes, which the
  * core hashes in the same call.
  * @returns {Promise<object>} the core's result: headers to add, url, signature, ...
  */
-export async function signPrepared({ method, url, headers, payload = {}, credentials, options = {}, diagnostics }) {
-  // Hot path: a URL or Headers the caller already normalized is not rebuilt.
-  const target = url instanceof URL && !url.hash && !options.signQuery ? url : wireUrl(url)
-  const pairs = [...(headers instanceof Headers ? headers : toHeaders(headers))]
+export async function signPrepared({ method, url, headers, payload, credentials, options, diagnostics }) {
+  // Hot path: a URL the caller already normalized is not parsed again.
+  const target = url instanceof URL && !url.hash ? url : wireUrl(url)
+  return signPairs({ method, url: target, pairs: headerPairs(headers), payload, credentials, options, diagnostics })
+}
+
+/**
+ * signPrepared for a request already normalized: `url` a URL without
+ * fragment (not changed here), `pairs` from headerPairs. The signer and the
+ * client call it directly, so that a request is parsed and copied once.
+ * Returns the answer, or a promise of it while the build loads.
+ */
+export function signPairs({ method, url, pairs, payload = {}, credentials, options = {}, diagnostics }) {
+  let target = url
   let settings = options
   if (options.signQuery) {
     // aws4fetch reads a presigned URL's lifetime from X-Amz-Expires in the URL.
-    const fromUrl = target.searchParams.get('X-Amz-Expires')
+    const fromUrl = url.searchParams.get('X-Amz-Expires')
     if (fromUrl != null) {
       settings = { ...options, expiresIn: options.expiresIn ?? Number(fromUrl) }
+      // A copy: the caller's URL is left as it was given.
+      target = new URL(url.href)
       target.searchParams.delete('X-Amz-Expires')
     }
   }
@@ -171,17 +188,19 @@ export class AwsV4Signer {
       // A serialized FormData is sent as hashed, with its multipart boundary.
       if (payload.contentType) this.headers.set('content-type', payload.contentType)
       this.body = payload.body
-      return { payload, method: this.method, url: wireUrl(this.url), headers: toHeaders(this.headers) }
+      // No copy of the URL: its href, kept, tells whether it was changed since.
+      const url = this.url instanceof URL && !this.url.hash ? this.url : wireUrl(this.url)
+      return { payload, method: this.method, url, href: url.href, pairs: headerPairs(this.headers) }
     })
     return this.#preparing
   }
 
   async #sign(diagnostics) {
-    const { payload, method, url, headers } = await this.#request()
-    const signed = await signPrepared({
+    const { payload, method, url, href, pairs } = await this.#request()
+    const signed = await signPairs({
       method,
-      url,
-      headers,
+      url: url.href === href ? url : wireUrl(href),
+      pairs,
       payload,
       credentials: this.#credentials,
       options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
@@ -192,7 +211,8 @@ export class AwsV4Signer {
     this.region = signed.region
     this.signedHeaders = signed.signedHeaders.join(';')
     // SigV4a's scope names no region: its region set is signed as a header or query parameter instead.
-    this.credentialString = [signed.amzDate.slice(0, 8), ...(signed.region ? [signed.region] : []), signed.service, 'aws4_request'].join('/')
+    const day = signed.amzDate.slice(0, 8)
+    this.credentialString = signed.region ? `${day}/${signed.region}/${signed.service}/aws4_request` : `${day}/${signed.service}/aws4_request`
     if (signed.canonicalRequest !== undefined) {
       const lines = signed.canonicalRequest.split('\n')
       this.encodedPath = lines[1]
