@@ -2,8 +2,9 @@
 // headers belong to one connection, which the signing core never signs, which
 // the signer writes itself, what a header name is, and what a declared body
 // hash must look like. The Rust core has its own copies of the last two and of
-// NEVER_SIGNED (src/sign.rs); tests/js/http-rules.test.mjs checks NEVER_SIGNED
-// and the body-hash rule against the core itself.
+// NEVER_SIGNED (src/validate.rs, src/hash.rs, src/settings.rs);
+// tests/js/http-rules.test.mjs checks NEVER_SIGNED and the body-hash rule
+// against the core itself.
 
 /**
  * Hop-by-hop headers (RFC 9110 section 7.6.1, and the pre-standard
