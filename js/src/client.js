@@ -1,6 +1,6 @@
-import { init } from './core.js'
+import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
-import { signPrepared, toHeaders, upperMethod, wireUrl } from './signer.js'
+import { headerPairs, signPairs, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
 import { sha256Hex } from './hash.js'
@@ -215,10 +215,13 @@ export class AwsClient {
 
   /** Reads the request once: method, URL, headers, the body prepared (hashed) and the settings. */
   async #prepare(input, requestInit) {
-    await init()
+    // Loaded already (every call but the first): no await.
+    if (!currentBindings()) await init()
     const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
-    rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
-    checkClientOptions(aws)
+    if (aws != null) {
+      rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
+      checkClientOptions(aws)
+    }
     const isRequest = typeof Request !== 'undefined' && input instanceof Request
     // Parsed once: every attempt signs the same URL, and explanations need its host.
     const url = wireUrl(isRequest ? input.url : input instanceof URL ? input.href : toText(input, 'ERR_INVALID_URL', 'expected an absolute URL'))
@@ -243,26 +246,29 @@ export class AwsClient {
       // A Request's redirect reads 'follow' unless its maker chose otherwise: that default gives way to the client's policy.
       else if (isRequest && key !== 'priority' && !(key === 'redirect' && input.redirect === 'follow')) passed[key] = input[key]
     }
-    return { url, method, headers, payload, signal, settings, oac, passed }
+    // The pairs are read once: every attempt signs them, and sends them with the signature's headers.
+    return { url, method, pairs: headerPairs(headers), payload, signal, settings, oac, passed }
   }
 
   /** Signs (or, through OAC, adds the body hash to) one attempt of a prepared request. */
-  async #signPrepared({ url, method, headers, payload, signal, settings, oac, passed }) {
-    const sent = new Headers(headers)
+  async #signPrepared({ url, method, pairs, payload, signal, settings, oac, passed }) {
     const datetime = settings.datetime ?? Date.now() + this.#clockOffsetMs
     let signed
     let credentials
+    let sent
     if (oac) {
-      sent.delete('authorization')
       // CloudFront OAC refuses PUT and POST without it, even with no body: then it is the empty body's hash.
-      if (payload.body != null || WRITES_BODY.has(method)) sent.set('x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes))
+      const hashed = payload.body != null || WRITES_BODY.has(method)
+      sent = hashed
+        ? withHeaders(pairs, ['authorization', 'x-amz-content-sha256'], [['x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes)]])
+        : withHeaders(pairs, ['authorization'], [])
     } else {
       if (!this.#credentials && !settings.accessKeyId) {
         throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
       }
       credentials = { ...(this.#credentials ? await this.#credentials(signal) : {}), ...pickCredentials(settings) }
-      signed = await signPrepared({ method, url, headers, payload, credentials, options: { ...settings, datetime } })
-      for (const [name, value] of signed.headers) sent.set(name, value)
+      signed = await signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime } })
+      sent = withHeaders(pairs, signed.headers.map(([name]) => name), signed.headers)
     }
     let request
     try {
@@ -277,14 +283,14 @@ export class AwsClient {
       service: signed?.service ?? settings.service ?? '',
       region: signed?.region ?? settings.region ?? '',
       regionSet: signed?.regionSet ?? '',
-      sentContentHash: sent.has('x-amz-content-sha256'),
+      sentContentHash: sent.some(([name]) => name === 'x-amz-content-sha256'),
       throughOac: oac,
       credentialsExpirationMs: credentials?.expiration?.getTime(),
       // Kept out of explanations (explain.js); the context itself is never exposed.
       secrets: [credentials?.sessionToken, credentials?.secretAccessKey],
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then.
-      diagnostics: oac ? async () => ({}) : () => signPrepared({ method, url, headers, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
+      diagnostics: oac ? async () => ({}) : async () => signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
       request,
     }
     rememberSigning(request, context)
@@ -359,6 +365,15 @@ const CONTROLLER = Symbol('controller')
 const followed = typeof FinalizationRegistry === 'function' && typeof WeakRef === 'function'
   ? new FinalizationRegistry(({ signal, listener }) => signal.removeEventListener('abort', listener))
   : undefined
+
+/**
+ * The headers sent: the request's pairs less those named in `replaced`, then
+ * `added`, as Headers.set would leave them. An array, not a Headers: the
+ * Request built from it copies it once.
+ */
+function withHeaders(pairs, replaced, added) {
+  return [...pairs.filter(([name]) => !replaced.includes(name)), ...added]
+}
 
 function pickCredentials(settings) {
   const picked = {}
