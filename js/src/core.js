@@ -155,9 +155,49 @@ export function signWithBuild(call, body, which) {
 }
 
 function signLoaded(call, body, which) {
-  const answer = decodeAnswer(callWasm((w) => w.sign(call, body), which))
+  const answer = decodeAnswer(callWasm((w) => (writesInPlace ? signRaw(w.rawExports(), call, body) : w.sign(call, body)), which))
   if (answer.error) throw new IamFetchError(answer.error.code, answer.error.message)
   return answer
+}
+
+const encoder = new TextEncoder()
+const writesInPlace = typeof encoder.encodeInto === 'function'
+let decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+let decodedBytes = 0
+/** Safari's TextDecoder fails once it has decoded about 2 GiB in all: the glue replaces it before then, and so does signRaw. */
+const MAX_DECODED_BYTES = 2_146_435_072
+
+/**
+ * The glue's `sign`, the same exports called with the same ownership (the
+ * core takes and frees both inputs; the answer is freed here), but with the
+ * call's text written by encodeInto: the glue copies an ASCII string one
+ * character at a time in JS, a sixth of the bare call for a 1.2 KB call in Node.
+ */
+function signRaw(raw, call, body) {
+  const units = call.length
+  let at = raw.__wbindgen_malloc(units, 1) >>> 0
+  let { read, written } = encoder.encodeInto(call, new Uint8Array(raw.memory.buffer, at, units))
+  if (read < units) {
+    // Past ASCII: room for 3 bytes per UTF-16 unit left, then shrunk to the bytes written, the size the core frees.
+    const rest = call.slice(read)
+    const room = written + rest.length * 3
+    at = raw.__wbindgen_realloc(at, units, room, 1) >>> 0
+    written += encoder.encodeInto(rest, new Uint8Array(raw.memory.buffer, at + written, room - written)).written
+    at = raw.__wbindgen_realloc(at, room, written, 1) >>> 0
+  }
+  const bodyAt = raw.__wbindgen_malloc(body.length, 1) >>> 0
+  new Uint8Array(raw.memory.buffer).set(body, bodyAt)
+  const [answerAt, answerSize] = raw.sign(at, written, bodyAt, body.length)
+  try {
+    decodedBytes += answerSize
+    if (decodedBytes >= MAX_DECODED_BYTES) {
+      decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+      decodedBytes = answerSize
+    }
+    return decoder.decode(new Uint8Array(raw.memory.buffer, answerAt >>> 0, answerSize))
+  } finally {
+    raw.__wbindgen_free(answerAt, answerSize, 1)
+  }
 }
 
 /** Service and region the core reads from an AWS host, or undefined (diagnostics build). */
