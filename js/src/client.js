@@ -27,7 +27,7 @@ const SKEW_BODY_DEADLINE_MS = 3000
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
 /** What `init.aws` may override for one call. */
-const PER_CALL_OPTIONS = [...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress']
+const PER_CALL_OPTIONS = new Set([...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress'])
 const CLIENT_OPTIONS = [
   ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError', 'timeoutMs', 'redirect',
 ]

@@ -14,11 +14,12 @@ export const CREDENTIAL_OPTIONS = ['accessKeyId', 'secretAccessKey', 'sessionTok
 /** aws4fetch's default lifetime of a presigned URL: one day. */
 const DEFAULT_EXPIRES_IN = 86_400
 
-/** Throws ERR_INVALID_OPTIONS naming every key of `options` that is not in `known`. */
+/** Throws ERR_INVALID_OPTIONS naming every key of `options` that is not in `known` (an array, or a Set where it runs per signature). */
 export function rejectUnknownOptions(options, known, where) {
   if (options == null) return
   if (typeof options !== 'object') throw invalidOptions(`${where} takes an options object`)
-  const unknown = Object.keys(options).filter((key) => !known.includes(key))
+  const isKnown = known instanceof Set ? (key) => known.has(key) : (key) => known.includes(key)
+  const unknown = Object.keys(options).filter((key) => !isKnown(key))
   if (unknown.length) throw invalidOptions(`${where}: unknown option(s) ${unknown.join(', ')}`)
 }
 
@@ -80,15 +81,26 @@ export function timeoutSignal(timeoutMs) {
   return timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
 }
 
+/** The last `YYYYMMDDTHHMMSSZ` string read, and its epoch milliseconds: signers built in a loop share one datetime. */
+let lastDatetime
+let lastEpochMs
+
 /** Epoch milliseconds of a Date, a number, or aws4fetch's `YYYYMMDDTHHMMSSZ` string. */
 export function toEpochMs(datetime) {
   if (datetime == null) return Date.now()
   if (datetime instanceof Date) return datetime.getTime()
   if (typeof datetime === 'number') return datetime
+  if (datetime === lastDatetime) return lastEpochMs
   const message = 'datetime must be a Date, epoch milliseconds or YYYYMMDDTHHMMSSZ'
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(toText(datetime, 'ERR_INVALID_DATETIME', message))
   if (!m) throw new IamFetchError('ERR_INVALID_DATETIME', message)
-  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])
+  const epochMs = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])
+  // Only a string: an object's text may change from one call to the next.
+  if (typeof datetime === 'string') {
+    lastDatetime = datetime
+    lastEpochMs = epochMs
+  }
+  return epochMs
 }
 
 /**
@@ -103,6 +115,18 @@ const SIGV4A_HOSTS = [
   [/\.cloudfront-kvs\.global\.api\.aws$/i, 'cloudfront-keyvaluestore'],
 ]
 
+/** The last host looked up, and its SIGV4A_HOSTS entry: a client signs for one host, call after call. */
+let lastHost
+let lastHostEntry
+
+function sigv4aHost(host) {
+  if (host !== lastHost) {
+    lastHostEntry = SIGV4A_HOSTS.find(([pattern]) => pattern.test(host))
+    lastHost = host
+  }
+  return lastHostEntry
+}
+
 /**
  * Which signature: `signingAlgorithm` as given, else SigV4a for the hosts
  * above. SigV4a's region set, if given, is comma-joined for the core, which
@@ -113,7 +137,7 @@ function algorithmOf(settings, host) {
   if (signingAlgorithm !== undefined && !MODES.signingAlgorithm.includes(signingAlgorithm)) {
     throw invalidOptions(`signingAlgorithm must be '${MODES.signingAlgorithm.join("' or '")}'`)
   }
-  const global = signingAlgorithm === undefined ? SIGV4A_HOSTS.find(([pattern]) => pattern.test(host)) : undefined
+  const global = signingAlgorithm === undefined ? sigv4aHost(host) : undefined
   if (signingAlgorithm !== 'sigv4a' && !global) {
     if (regionSet !== undefined) throw invalidOptions("regionSet is SigV4a's: pass signingAlgorithm: 'sigv4a' with it")
     return { sigv4a: false, service: settings.service, regionSet: '' }
@@ -171,10 +195,11 @@ export function encodeSigningCall({ method, url, host, headers, credentials, set
 /** The credentials' fields: strings, or absent. Their contents are never quoted: they may be secrets. */
 function credentialFields(credentials) {
   const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
-  for (const [name, value] of [['accessKeyId', accessKeyId], ['secretAccessKey', secretAccessKey], ['sessionToken', sessionToken ?? '']]) {
-    if (typeof value !== 'string') throw new IamFetchError('ERR_INVALID_CREDENTIALS', `${name} must be a string`)
+  const fields = { accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '' }
+  for (const name in fields) {
+    if (typeof fields[name] !== 'string') throw new IamFetchError('ERR_INVALID_CREDENTIALS', `${name} must be a string`)
   }
-  return { accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '' }
+  return fields
 }
 
 function optionalText(value, code, message) {
@@ -184,7 +209,8 @@ function optionalText(value, code, message) {
 }
 
 /** Comma-joined for the core: a name holding a comma would become two. */
-function excludedHeaders(names = []) {
+function excludedHeaders(names) {
+  if (names === undefined) return ''
   if (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name.includes(','))) {
     throw invalidOptions('excludedHeaders must be an array of header names')
   }
