@@ -41,6 +41,7 @@ export function fetchSendsStreamsHere() {
  * @typedef {object} PreparedBody
  * @property {BodyInit | null} body what to send
  * @property {Uint8Array} [bytes] small contiguous bodies: hashed by the core in the signing call
+ * @property {string} [text] short string bodies: written into the core's memory as UTF-8 and hashed there, in the signing call
  * @property {string} [payloadHash] the hex SHA-256, when hashed here or declared
  * @property {boolean} replayable whether the body can be sent again (retries)
  * @property {string} [contentType] a content-type the body needs (multipart boundary)
@@ -80,6 +81,9 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
   }
   if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
+  // At most 3 UTF-8 bytes per UTF-16 unit, so under WebCrypto's threshold: the
+  // core encodes it into its own memory, with no copy of the bytes made here.
+  if (typeof body === 'string' && body.length * 3 < WEBCRYPTO_MIN_BYTES) return { body, text: body, replayable: true }
   if (typeof body === 'string' || ArrayBuffer.isView(body) || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
     const bytes = toBytes(body)
     if (bytes.buffer.resizable || bytes.buffer.growable) {

@@ -260,7 +260,7 @@ export class AwsClient {
       // CloudFront OAC refuses PUT and POST without it, even with no body: then it is the empty body's hash.
       const hashed = payload.body != null || WRITES_BODY.has(method)
       sent = hashed
-        ? withHeaders(pairs, ['authorization', 'x-amz-content-sha256'], [['x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes)]])
+        ? withHeaders(pairs, ['authorization', 'x-amz-content-sha256'], [['x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes ?? payload.text)]])
         : withHeaders(pairs, ['authorization'], [])
     } else {
       if (!this.#credentials && !settings.accessKeyId) {

@@ -82,7 +82,7 @@ export function signPairs({ method, url, pairs, payload = {}, credentials, optio
   })
   // The diagnostics build signs both algorithms; the sigv4a build, loaded the first time SigV4a is asked for, signs SigV4a.
   const build = diagnostics ? 'diagnostics' : sigv4a ? 'sigv4a' : 'core'
-  return signWithBuild(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? NO_BYTES), build)
+  return signWithBuild(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? payload.text ?? NO_BYTES), build)
 }
 
 /**

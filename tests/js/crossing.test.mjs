@@ -48,3 +48,17 @@ for (const [what, call] of [
     assert.deepEqual(answer, decodeAnswer(glue))
   })
 }
+
+// body.js hands short string bodies over as text, which the core receives as UTF-8.
+for (const [what, text] of [
+  ['an ASCII text body', '{"a":1}'],
+  ['a text body past ASCII', '{"name":"Zoë","emoji":"😀","euro":"€"}'],
+  ['a text body with a lone surrogate (UTF-8 replaces it, as TextEncoder does)', 'a\uD800b'],
+  ['an empty text body', ''],
+]) {
+  test(`${what}: the same answer as the glue's sign of its UTF-8`, async () => {
+    await init()
+    const call = callOf()
+    assert.deepEqual(await signWithBuild(call, text, 'core'), decodeAnswer(currentBindings('core').sign(call, new TextEncoder().encode(text))))
+  })
+}
