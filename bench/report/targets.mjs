@@ -49,6 +49,13 @@ const METRICS = {
     const lazy = uncounted ? `; not counted: lazily loaded chunks ${kib(uncounted)}` : ''
     return { value: b.total / 1024, compared, measured: `${kib(b.total)} (${bundleJsText(b)} + ${wasm}${lazy})${broken}`, verdict: broken ? 'MISS (broken bundle)' : undefined }
   },
+  bundleJsKiB(results, { bundle }) {
+    const b = results.size?.bundles?.[bundle]
+    const compared = `${sizeMethod(results)}: the JS alone, the .wasm not counted`
+    if (!b) return { value: NaN, compared, measured: 'not measured' }
+    const js = b.jsGzip + (b.lazyLoadedGzip ?? 0)
+    return { value: js / 1024, compared, measured: bundleJsText(b) }
+  },
   bundleRatio(results, { bundle, against }) {
     const compared = `${bundleLabel(results, bundle)} ÷ ${bundleLabel(results, against)}, totals counted alike (${sizeMethod(results)}, + .wasm fetched to sign)`
     const [a, b] = [bundle, against].map((key) => results.size?.bundles?.[key]?.total)
