@@ -10,20 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { distEntry } from './support/paths.mjs'
+import { writeLoadRecorder } from './support/load-recorder.mjs'
 
 const DIAGNOSIS_MODULES = ['/dist/explain.js', '/dist/diagnosis.js']
 
-const RECORDER = `
-import { register } from 'node:module'
-register('./hooks.mjs', import.meta.url)
-`
-const HOOKS = `
-import { appendFileSync } from 'node:fs'
-export async function load(url, context, next) {
-  if (url.includes('/dist/')) appendFileSync(process.env.IAMFETCH_LOG, 'import ' + url + '\\n')
-  return next(url, context)
-}
-`
 const APP = `
 import { appendFileSync } from 'node:fs'
 const { AwsClient, explainFailure } = await import(process.argv[2])
@@ -38,10 +28,11 @@ log('explained ' + explanation.cause)
 test('signing loads none of the diagnosis modules; the first explainFailure loads them and explains', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'iamfetch-lazy-diagnosis-'))
   t.after(() => rmSync(work, { recursive: true, force: true }))
-  for (const [name, text] of [['recorder.mjs', RECORDER], ['hooks.mjs', HOOKS], ['app.mjs', APP]]) writeFileSync(join(work, name), text)
+  const recorder = writeLoadRecorder(work, { under: '/dist/' })
+  writeFileSync(join(work, 'app.mjs'), APP)
   const log = join(work, 'log')
   writeFileSync(log, '')
-  await promisify(execFile)('node', ['--import', join(work, 'recorder.mjs'), join(work, 'app.mjs'), distEntry], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
+  await promisify(execFile)('node', ['--import', recorder, join(work, 'app.mjs'), distEntry], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
   const lines = readFileSync(log, 'utf8').trim().split('\n')
   const signed = lines.indexOf('signed AWS4-HMAC-SHA256')
   const explained = lines.indexOf('explained clock-skew')

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { distEntry, repoRoot } from './support/paths.mjs'
 import { launchChromium } from './support/browsers.mjs'
+import { writeLoadRecorder } from './support/load-recorder.mjs'
 import { BUILDS } from '../../js/src/build-list.js'
 
 const V4A_FILES = [BUILDS.sigv4a.glue, BUILDS.sigv4a.wasm]
@@ -69,28 +70,6 @@ test('Chromium: a SigV4 signature requests no SigV4a file; the first SigV4a sign
   assertLoadedOnFirstUse({ afterSigV4, afterSigV4a: wasmFiles(requested) }, 'requested')
 })
 
-// Run with --import: records, in the file IAMFETCH_LOG, each fs call on a path
-// under dist/wasm (the .wasm files) and each module loaded from there (the glue).
-const RECORDER = `
-import fs from 'node:fs'
-import { register, syncBuiltinESMExports } from 'node:module'
-const record = (path) => { if (String(path).includes('/dist/wasm/')) fs.appendFileSync(process.env.IAMFETCH_LOG, 'read ' + path + '\\n') }
-for (const [api, names] of [[fs, ['readFile', 'readFileSync', 'open', 'openSync', 'createReadStream']], [fs.promises, ['readFile', 'open']]]) {
-  for (const name of names) {
-    const original = api[name]
-    api[name] = function (path, ...rest) { record(path); return original.call(this, path, ...rest) }
-  }
-}
-syncBuiltinESMExports()
-register('./hooks.mjs', import.meta.url)
-`
-const HOOKS = `
-import { appendFileSync } from 'node:fs'
-export async function load(url, context, next) {
-  if (url.includes('/dist/wasm/')) appendFileSync(process.env.IAMFETCH_LOG, 'import ' + url + '\\n')
-  return next(url, context)
-}
-`
 const SIGNER = `
 import { appendFileSync } from 'node:fs'
 const { AwsV4Signer } = await import(process.argv[2])
@@ -101,10 +80,12 @@ for (const options of JSON.parse(process.argv[3])) {
 `
 
 test('Node: a SigV4 signature reads and imports no SigV4a file; the first SigV4a signature reads the .wasm and imports the glue', async () => {
-  for (const [name, text] of [['recorder.mjs', RECORDER], ['hooks.mjs', HOOKS], ['signer.mjs', SIGNER]]) writeFileSync(join(work, name), text)
+  // Records each fs call on a path under dist/wasm (the .wasm files) and each module loaded from there (the glue).
+  const recorder = writeLoadRecorder(work, { under: '/dist/wasm/', reads: true })
+  writeFileSync(join(work, 'signer.mjs'), SIGNER)
   const log = join(work, 'log')
   writeFileSync(log, '')
-  await promisify(execFile)('node', ['--import', join(work, 'recorder.mjs'), join(work, 'signer.mjs'), distEntry, JSON.stringify([SIGV4, SIGV4A])], {
+  await promisify(execFile)('node', ['--import', recorder, join(work, 'signer.mjs'), distEntry, JSON.stringify([SIGV4, SIGV4A])], {
     env: { ...process.env, IAMFETCH_LOG: log },
     timeout: 60_000,
   })
