@@ -5,16 +5,12 @@ import { IamFetchError } from './errors.js'
 import { Sha256, toBytes } from './hash.js'
 import { concatBytes } from './read-capped.js'
 
-/** Blobs and streams are hashed this many bytes at a time: small enough for bounded memory, large enough to amortize the JS→wasm crossing. */
-const CHUNK_BYTES = 1 << 20
 /**
  * From this size on, contiguous bodies are hashed by WebCrypto where it exists.
  * Measured in Node 20 (wasm / WebCrypto time): 4 KiB 0.31, 16 KiB 0.87,
  * 64 KiB 2.2, 1 MiB 4.8: WebCrypto's async overhead loses on small bodies only.
  */
 const WEBCRYPTO_MIN_BYTES = 32 * 1024
-/** Blobs up to this size are read whole and hashed by WebCrypto: bounded memory, 4x the speed. */
-const WEBCRYPTO_MAX_BLOB_BYTES = 8 * 1024 * 1024
 /** Streams without a declared hash are buffered up to this many bytes by default. */
 export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
@@ -64,22 +60,23 @@ export function declaredPayloadHash(headers, options) {
 }
 
 /**
+ * The body prepared for signing: at once (no promise) for what needs no
+ * reading (no body, a declared hash, strings, buffers, URLSearchParams), a
+ * promise of it for what must be read or hashed first (Blob, File, FormData,
+ * streams, large buffers hashed by WebCrypto). A body refused is thrown at once.
  * @param {BodyInit | null | undefined} body
  * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal }} [options]
- * @returns {Promise<PreparedBody>}
+ * @returns {PreparedBody | Promise<PreparedBody>}
  */
-export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal } = {}) {
-  // Loaded already (every call but the first): no await.
-  if (!currentBindings()) await init()
-  if (isStream(body) && body.locked) {
-    throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
-  }
-  if (declaredHash && isStream(body) && !fetchSendsStreams) {
-    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal,
+export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal } = {}) {
+  if (declaredHash) {
+    if (!isStream(body)) return { body: body ?? null, payloadHash: declaredHash, replayable: true }
+    refuseLocked(body)
+    if (fetchSendsStreams) return { body, payloadHash: declaredHash, replayable: false }
+    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal,
       'this browser cannot send a stream as a request body, so it is buffered even with its hash declared: raise maxBufferedBodyBytes, or send a Blob')
-    return { body: bytes, payloadHash: declaredHash, replayable: true }
+      .then((bytes) => ({ body: bytes, payloadHash: declaredHash, replayable: true }))
   }
-  if (declaredHash) return { body: body ?? null, payloadHash: declaredHash, replayable: !isStream(body) }
   if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
   // At most 3 UTF-8 bytes per UTF-16 unit, so under WebCrypto's threshold: the
   // core encodes it into its own memory, with no copy of the bytes made here.
@@ -95,21 +92,27 @@ export async function prepareBody(body, { declaredHash, maxBufferedBodyBytes = D
     // fetch sends exactly toString(), with its own form content-type.
     return contiguous(body, toBytes(body.toString()))
   }
-  if (typeof FormData !== 'undefined' && body instanceof FormData) {
-    // Serialized once: the bytes hashed are the bytes sent, boundary included.
-    const serialized = new Response(body)
-    const contentType = serialized.headers.get('content-type')
-    const blob = await serialized.blob()
-    return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal), replayable: true, contentType }
-  }
+  if (typeof FormData !== 'undefined' && body instanceof FormData) return prepareForm(body, onHashProgress, signal)
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
-    return { body, payloadHash: await hashBlob(body, onHashProgress, signal), replayable: true }
+    return hashBlob(body, onHashProgress, signal).then((payloadHash) => ({ body, payloadHash, replayable: true }))
   }
   if (isStream(body)) {
-    const bytes = await bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal)
-    return contiguous(bytes, bytes)
+    refuseLocked(body)
+    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal).then((bytes) => contiguous(bytes, bytes))
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
+}
+
+/** Serialized once: the bytes hashed are the bytes sent, boundary included. */
+async function prepareForm(form, onHashProgress, signal) {
+  const serialized = new Response(form)
+  const contentType = serialized.headers.get('content-type')
+  const blob = await serialized.blob()
+  return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal), replayable: true, contentType }
+}
+
+function refuseLocked(stream) {
+  if (stream.locked) throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
 }
 
 function isStream(body) {
@@ -131,8 +134,15 @@ function toHex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+/** Blobs and streams are hashed this many bytes at a time: small enough for bounded memory, large enough to amortize the JS→wasm crossing. */
+const CHUNK_BYTES = 1 << 20
+/** Blobs up to this size are read whole and hashed by WebCrypto: bounded memory, 4x the speed. */
+const WEBCRYPTO_MAX_BLOB_BYTES = 8 * 1024 * 1024
+
 /** Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. An abort stops it between chunks. */
 export async function hashBlob(blob, onHashProgress, signal) {
+  // The only body preparation that hashes in wasm here (the others hash in the signing call).
+  if (!currentBindings()) await init()
   if (blob.size >= WEBCRYPTO_MIN_BYTES && blob.size <= WEBCRYPTO_MAX_BLOB_BYTES && globalThis.crypto?.subtle) {
     const hash = toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))
     onHashProgress?.(blob.size, blob.size)

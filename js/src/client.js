@@ -9,6 +9,7 @@ import { explainFailure, rememberSigning } from './signings.js'
 import { skewOffsetMs } from './clock-skew.js'
 import { readCappedText } from './read-capped.js'
 import { backoffDelayMs } from './backoff.js'
+import { whenReady } from './when-ready.js'
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 const WRITES_BODY = new Set(['POST', 'PUT', 'PATCH'])
@@ -87,10 +88,11 @@ export class AwsClient {
    * @returns {Promise<Request>}
    */
   async sign(input, init) {
-    // WebIDL reads a null init as {}, as fetch does.
-    init = requestInitOf(init)
-    const prepared = await this.#prepare(input, init)
-    return (await this.#signPrepared(prepared)).request
+    // WebIDL reads a null init as {}, as fetch does. Once the core is loaded,
+    // a body at hand and the credentials cached, nothing below is awaited.
+    let signed = whenReady(this.#prepare(input, requestInitOf(init)), (prepared) => this.#signPrepared(prepared))
+    if (signed instanceof Promise) signed = await signed
+    return signed.request
   }
 
   /**
@@ -213,10 +215,12 @@ export class AwsClient {
     })
   }
 
-  /** Reads the request once: method, URL, headers, the body prepared (hashed) and the settings. */
-  async #prepare(input, requestInit) {
-    // Loaded already (every call but the first): no await.
-    if (!currentBindings()) await init()
+  /**
+   * Reads the request once: method, URL, headers, the body prepared (hashed)
+   * and the settings. A promise only while the core loads or the body is read.
+   */
+  #prepare(input, requestInit) {
+    if (!currentBindings()) return init().then(() => this.#prepare(input, requestInit))
     const { aws, body: initBody, headers: initHeaders, method: initMethod, signal: initSignal, ...rest } = requestInit
     if (aws != null) {
       rejectUnknownOptions(aws, PER_CALL_OPTIONS, 'init.aws')
@@ -229,32 +233,61 @@ export class AwsClient {
     const headers = toHeaders(isRequest ? input.headers : initHeaders)
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
-    // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
-    const body = 'body' in requestInit ? initBody : isRequest ? await readRequestBody(input, { signal }) : null
-    const settings = { service: this.service, region: this.region, ...this.signing, ...aws }
-    const oac = settings.oac ?? this.oac
-    const payload = await prepareBody(body, {
-      declaredHash: declaredPayloadHash(headers, settings),
-      maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
-      onHashProgress: settings.onHashProgress ?? this.onHashProgress,
-      signal,
-    })
-    if (payload.contentType) headers.set('content-type', payload.contentType)
+    const settings = aws == null ? this.#settings : { ...this.#settings, ...aws }
     const passed = {}
     for (const key of PASSED_THROUGH) {
       if (key in rest) passed[key] = rest[key]
       // A Request's redirect reads 'follow' unless its maker chose otherwise: that default gives way to the client's policy.
       else if (isRequest && key !== 'priority' && !(key === 'redirect' && input.redirect === 'follow')) passed[key] = input[key]
     }
-    // The pairs are read once: every attempt signs them, and sends them with the signature's headers.
-    return { url, method, pairs: headerPairs(headers), payload, signal, settings, oac, passed }
+    const request = { url, method, headers, signal, settings, oac: settings.oac ?? this.oac, passed }
+    // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
+    if (!('body' in requestInit) && isRequest) {
+      return readRequestBody(input, { signal }).then((body) => this.#prepareBody(request, body))
+    }
+    return this.#prepareBody(request, 'body' in requestInit ? initBody : null)
   }
 
-  /** Signs (or, through OAC, adds the body hash to) one attempt of a prepared request. */
-  async #signPrepared({ url, method, pairs, payload, signal, settings, oac, passed }) {
-    const datetime = settings.datetime ?? Date.now() + this.#clockOffsetMs
-    let signed
-    let credentials
+  #prepareBody({ headers, settings, signal, ...request }, body) {
+    const payload = prepareBody(body, {
+      declaredHash: declaredPayloadHash(headers, settings),
+      maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
+      onHashProgress: settings.onHashProgress ?? this.onHashProgress,
+      signal,
+    })
+    return whenReady(payload, (payload) => {
+      if (payload.contentType) headers.set('content-type', payload.contentType)
+      // The pairs are read once: every attempt signs them, and sends them with the signature's headers.
+      return { ...request, pairs: headerPairs(headers), payload, signal, settings }
+    })
+  }
+
+  /** The settings every call starts from: the client's, before `init.aws`. */
+  get #settings() {
+    return { service: this.service, region: this.region, ...this.signing }
+  }
+
+  /**
+   * Signs (or, through OAC, adds the body hash to) one attempt of a prepared
+   * request. A promise only while the credentials are fetched or a build loads.
+   */
+  #signPrepared(prepared) {
+    if (prepared.oac) return this.#built(prepared, undefined, undefined)
+    const { settings, signal } = prepared
+    if (!this.#credentials && !settings.accessKeyId) {
+      throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
+    }
+    const provided = this.#credentials ? (this.#credentials.cached() ?? this.#credentials(signal)) : {}
+    return whenReady(provided, (provided) => {
+      const credentials = { ...provided, ...pickCredentials(settings) }
+      const options = { ...settings, datetime: settings.datetime ?? Date.now() + this.#clockOffsetMs }
+      const { method, url, pairs, payload } = prepared
+      return whenReady(signPairs({ method, url, pairs, payload, credentials, options }), (signed) => this.#built(prepared, credentials, signed))
+    })
+  }
+
+  /** The Request sent, and what explainFailure remembers of it. */
+  #built({ url, method, pairs, payload, signal, settings, oac, passed }, credentials, signed) {
     let sent
     if (oac) {
       // CloudFront OAC refuses PUT and POST without it, even with no body: then it is the empty body's hash.
@@ -263,11 +296,6 @@ export class AwsClient {
         ? withHeaders(pairs, ['authorization', 'x-amz-content-sha256'], [['x-amz-content-sha256', payload.payloadHash ?? sha256Hex(payload.bytes ?? payload.text)]])
         : withHeaders(pairs, ['authorization'], [])
     } else {
-      if (!this.#credentials && !settings.accessKeyId) {
-        throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
-      }
-      credentials = { ...(this.#credentials ? await this.#credentials(signal) : {}), ...pickCredentials(settings) }
-      signed = await signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime } })
       sent = withHeaders(pairs, signed.headers.map(([name]) => name), signed.headers)
     }
     let request
@@ -289,8 +317,8 @@ export class AwsClient {
       // Kept out of explanations (explain.js); the context itself is never exposed.
       secrets: [credentials?.sessionToken, credentials?.secretAccessKey],
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
-      // Only a failure needs the canonical request: sign the same inputs again then.
-      diagnostics: oac ? async () => ({}) : async () => signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime }, diagnostics: true }),
+      // Only a failure needs the canonical request: sign the same inputs again then, with the same time.
+      diagnostics: oac ? async () => ({}) : async () => signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime: signed.amzDate }, diagnostics: true }),
       request,
     }
     rememberSigning(request, context)

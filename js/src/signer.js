@@ -2,6 +2,7 @@ import { signWithBuild } from './core.js'
 import { IamFetchError, REDACTED } from './errors.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
 import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, encodeSigningCall, rejectUnknownOptions } from './options.js'
+import { whenReady } from './when-ready.js'
 
 const NO_BYTES = new Uint8Array(0)
 
@@ -13,7 +14,8 @@ export function wireUrl(url) {
   } catch (cause) {
     throw new IamFetchError('ERR_INVALID_URL', 'expected an absolute URL', { cause })
   }
-  parsed.hash = ''
+  // Set only when there is one: setting it re-serializes the URL.
+  if (parsed.hash) parsed.hash = ''
   return parsed
 }
 
@@ -126,7 +128,7 @@ export async function signRequest(request, options = {}) {
   }
 }
 
-const SIGNER_OPTIONS = ['method', 'url', 'headers', 'body', ...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS]
+const SIGNER_OPTIONS = new Set(['method', 'url', 'headers', 'body', ...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS])
 
 /**
  * aws4fetch's signer, backed by aws-sigv4. Same options, methods and public
@@ -166,14 +168,15 @@ export class AwsV4Signer {
     this.#credentials = { accessKeyId, secretAccessKey, sessionToken }
   }
 
+  /** The answer, or a promise of it while the body is read or the build loads; a refusal, as a rejected promise, is kept too. */
   #signed() {
-    this.#signing ??= this.#sign(false)
+    this.#signing ??= settled(() => this.#sign(false))
     return this.#signing
   }
 
   /** The canonical request comes from the diagnostics build, loaded the first time it is asked for. */
   #diagnosed() {
-    this.#diagnosing ??= this.#sign(true)
+    this.#diagnosing ??= settled(() => this.#sign(true))
     return this.#diagnosing
   }
 
@@ -184,20 +187,19 @@ export class AwsV4Signer {
    * describes the request that was signed.
    */
   #request() {
-    this.#preparing ??= prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }).then((payload) => {
+    this.#preparing ??= settled(() => whenReady(prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }), (payload) => {
       // A serialized FormData is sent as hashed, with its multipart boundary.
       if (payload.contentType) this.headers.set('content-type', payload.contentType)
       this.body = payload.body
       // No copy of the URL: its href, kept, tells whether it was changed since.
       const url = this.url instanceof URL && !this.url.hash ? this.url : wireUrl(this.url)
       return { payload, method: this.method, url, href: url.href, pairs: headerPairs(this.headers) }
-    })
+    }))
     return this.#preparing
   }
 
-  async #sign(diagnostics) {
-    const { payload, method, url, href, pairs } = await this.#request()
-    const signed = await signPairs({
+  #sign(diagnostics) {
+    return whenReady(this.#request(), ({ payload, method, url, href, pairs }) => whenReady(signPairs({
       method,
       url: url.href === href ? url : wireUrl(href),
       pairs,
@@ -205,8 +207,11 @@ export class AwsV4Signer {
       credentials: this.#credentials,
       options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
       diagnostics,
-    })
-    // aws4fetch's public fields, as they stand once signed.
+    }), (signed) => this.#keep(signed)))
+  }
+
+  /** aws4fetch's public fields, as they stand once signed. */
+  #keep(signed) {
     this.service = signed.service
     this.region = signed.region
     this.signedHeaders = signed.signedHeaders.join(';')
@@ -256,7 +261,8 @@ export class AwsV4Signer {
    * @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>}
    */
   async sign() {
-    const signed = await this.#signed()
+    let signed = this.#signed()
+    if (signed instanceof Promise) signed = await signed
     for (const [name, value] of signed.headers) this.headers.set(name, value)
     if (signed.url !== this.url.href) this.url = new URL(signed.url)
     return { method: this.method, url: this.url, headers: this.headers, body: this.body }
@@ -281,5 +287,14 @@ export class AwsV4Signer {
 
   async hexBodyHash() {
     return (await this.#signed()).payloadHash
+  }
+}
+
+/** What `run` returns, or the error it throws as a rejected promise: kept, it answers every later ask alike. */
+function settled(run) {
+  try {
+    return run()
+  } catch (error) {
+    return Promise.reject(error)
   }
 }

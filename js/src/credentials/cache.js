@@ -13,14 +13,18 @@ const MAX_RETRY_DELAY_MS = 60_000
 /**
  * @param {Function | object} source a provider `() => Promise<credentials>`, or credentials
  * @param {{ refreshMarginMs?: number, timeoutMs?: number, now?: () => number }} [options]
- * @returns {(signal?: AbortSignal) => Promise<{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }>}
+ * @returns {((signal?: AbortSignal) => Promise<Credentials>) & { cached: () => Credentials | undefined }}
  *   a caller's signal ends its own wait; the shared refresh goes on for the others,
- *   and when every waiter has aborted, the next call starts a new one
+ *   and when every waiter has aborted, the next call starts a new one. `cached()`
+ *   gives the credentials the provider would answer at once, or undefined when it
+ *   would refresh: the signing path then takes no await.
+ * @typedef {{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }} Credentials
  */
 export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, now = Date.now } = {}) {
   if (typeof source !== 'function') {
     const fixed = checkCredentials(source)
-    return async () => refuseExpired(fixed, now(), 'the credentials given')
+    const valid = () => refuseExpired(fixed, now(), 'the credentials given')
+    return Object.assign(async () => valid(), { cached: valid })
   }
   let current
   let currentFetchedAt = -Infinity
@@ -71,8 +75,10 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
     return attempt
   }
 
-  return function credentials(signal) {
-    if (current && (now() < freshUntil || (now() < retryAt && stillValid()))) return Promise.resolve(current)
+  const cached = () => (current && (now() < freshUntil || (now() < retryAt && stillValid())) ? current : undefined)
+
+  return Object.assign(function credentials(signal) {
+    if (cached()) return Promise.resolve(current)
     refreshing ??= refresh()
     const attempt = refreshing
     attempt.waiters++
@@ -81,7 +87,7 @@ export function cachedProvider(source, { refreshMarginMs = DEFAULT_REFRESH_MARGI
       // The last waiter gone: nobody waits on it, so the next call must not join it.
       if (--attempt.waiters === 0 && refreshing === attempt) refreshing = undefined
     })
-  }
+  }, { cached })
 }
 
 /** Signing with expired credentials would only earn AWS's ExpiredToken. */
