@@ -1,7 +1,8 @@
 // The benchmark orchestrator, run by scripts/bench.sh: builds the browser and
 // workerd bundles, runs every measurement in Node, headless Chromium, Firefox,
 // WebKit and workerd in one go, and prints the targets and one table, which it
-// also writes to BENCHMARKS.md.
+// also writes to BENCHMARKS.md, and the README's measured comparison (README.md
+// between its comparison markers) from the same results.
 //
 //   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy,worker]
 //                      [--runtimes node,chromium,firefox,webkit,workerd] [--no-write]
@@ -13,6 +14,7 @@
 // BENCH_TWIGGY_WASM (a wasm with names to give twiggy instead of finding the
 // cargo output that matches the shipped wasm), BENCH_BUDGET_MS, and
 // BENCH_WORKER_MODULES (bench/worker.mjs).
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -29,6 +31,7 @@ import { measureSizes } from './measure/sizes.mjs'
 import { measureTwiggy } from './measure/twiggy.mjs'
 import { RESULTS_FILE, ROOT } from './paths.mjs'
 import { renderReport } from './report/document.mjs'
+import { renderReadme } from './report/readme.mjs'
 import { RUNTIMES } from './runtimes/names.mjs'
 // A Cloudflare Worker's size and startup, built by Wrangler (tests/bundlers' pinned install).
 import { measureWorker } from './worker.mjs'
@@ -81,6 +84,11 @@ if (flags['report-only']) {
   Object.assign(results, JSON.parse(readFileSync(RESULTS_FILE, 'utf8')))
 } else {
   await waitForDist()
+  // The build measured: the commit, whether the tree had changes, and what this run left out.
+  const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
+  results.commit = git('rev-parse', '--short', 'HEAD')
+  results.dirty = git('status', '--porcelain') !== ''
+  results.scope = only || onlyRuntimes || ctx.quick ? { only: only && [...only], runtimes: onlyRuntimes && [...onlyRuntimes], quick: ctx.quick } : null
   await buildBundles()
   for (const [part, run] of PARTS) if (want(part)) await run()
   results.minutes = ((Date.now() - t0) / 60000).toFixed(1)
@@ -90,6 +98,10 @@ if (flags['report-only']) {
 const { summary, document } = renderReport(results, ctx)
 process.stdout.write(summary)
 if (!flags['no-write']) {
+  // Rendered before either is written: a README without its markers leaves both as they were.
+  const readme = join(ROOT, 'README.md')
+  const readmeText = renderReadme(readFileSync(readme, 'utf8'), results)
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), document)
-  log(`wrote BENCHMARKS.md (${results.minutes ?? '?'} min)`)
+  writeFileSync(readme, readmeText)
+  log(`wrote BENCHMARKS.md and README.md's comparison (${results.minutes ?? '?'} min)`)
 }
