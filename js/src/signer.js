@@ -6,11 +6,15 @@ import { whenReady } from './when-ready.js'
 
 const NO_BYTES = new Uint8Array(0)
 
+/** A scheme: a URL that needs no base (a URL object's text has one too). */
+const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i
+
 /** The URL exactly as fetch will send it: WHATWG-serialized, no fragment; relative to the page, as fetch resolves it. */
 export function wireUrl(url) {
   let parsed
   try {
-    parsed = new URL(url, globalThis.location?.href)
+    // The page's URL is parsed as a base only for a relative URL: parsing it costs as much as parsing `url`.
+    parsed = new URL(url, ABSOLUTE_URL.test(url) ? undefined : globalThis.location?.href)
   } catch (cause) {
     throw new IamFetchError('ERR_INVALID_URL', 'expected an absolute URL', { cause })
   }
