@@ -49,14 +49,37 @@ export async function buildBundles() {
   }
 }
 
+// A module as the size report names it: iamfetch's by its path under js/dist,
+// a dependency by its package (its files summed), anything else by its path
+// from bench/. `shown` is the name a list of chunks gives it.
+const DIST = `${relative(BENCH, join(ROOT, 'js/dist'))}/`
+function moduleName(input) {
+  const pkg = input.match(/(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/)
+  if (pkg) return { module: pkg[1], shown: pkg[1] }
+  return input.startsWith(DIST) ? { module: input.slice(DIST.length), shown: `iamfetch/${input.slice(DIST.length)}` } : { module: input, shown: input }
+}
+
+/** One chunk's modules with each one's minified bytes in it, largest first; a module that put nothing there is left out. */
+function modulesOf(inputs) {
+  const byName = new Map()
+  for (const [path, i] of Object.entries(inputs)) {
+    if (!i.bytesInOutput) continue
+    const { module, shown } = moduleName(path)
+    const m = byName.get(module) ?? byName.set(module, { module, shown, bytes: 0 }).get(module)
+    m.bytes += i.bytesInOutput
+  }
+  return [...byName.values()].sort((x, y) => y.bytes - x.bytes || x.module.localeCompare(y.module))
+}
+
 /**
  * One entry's code bundled as a code-splitting bundler (Vite, webpack) would:
  * no plugins, each dynamic import() its own chunk, written to `outdir`. The
  * first load is the entry chunk and every chunk it reaches through static
  * imports, which the browser fetches before the entry runs; a chunk reached
  * only through a dynamic import() is fetched when that import runs.
- * @returns {Promise<{ entry: string, chunks: { file: string, bytes: Uint8Array, firstLoad: boolean, inputs: string[] }[] }>}
- *   the entry chunk's file name and every chunk (file names relative to `outdir`), the entry first
+ * @returns {Promise<{ entry: string, chunks: { file: string, bytes: Uint8Array, firstLoad: boolean, modules: { module: string, shown: string, bytes: number }[] }[] }>}
+ *   the entry chunk's file name and every chunk (file names relative to `outdir`), the entry first;
+ *   each chunk's modules with the minified bytes each put in it (esbuild's `bytesInOutput`), largest first
  */
 export async function bundleEntry(code, outdir) {
   rmSync(outdir, { recursive: true, force: true })
@@ -74,12 +97,9 @@ export async function bundleEntry(code, outdir) {
     firstLoad.add(f)
     for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path)
   }
-  // Each chunk's largest inputs, so that a report can say what a chunk holds.
-  const inputsOf = (f) => Object.entries(outputs[f].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
-    .map(([path]) => path.replace(/^(\.\.\/)+/, '').replace(/^js\/dist\//, 'iamfetch/').replace(/^.*node_modules\//, ''))
   const files = [entry, ...Object.keys(outputs).filter((f) => f !== entry)]
   return {
     entry: relative(outdir, join(BENCH, entry)),
-    chunks: files.map((f) => ({ file: relative(outdir, join(BENCH, f)), bytes: readFileSync(join(BENCH, f)), firstLoad: firstLoad.has(f), inputs: inputsOf(f) })),
+    chunks: files.map((f) => ({ file: relative(outdir, join(BENCH, f)), bytes: readFileSync(join(BENCH, f)), firstLoad: firstLoad.has(f), modules: modulesOf(outputs[f].inputs) })),
   }
 }

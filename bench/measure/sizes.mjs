@@ -99,6 +99,24 @@ async function checkBundle([key, entry, check, step]) {
   }
 }
 
+/**
+ * Every module of the first-load chunks with its minified bytes, its share of
+ * its chunk and, as the estimate of its gzip cost, that share of the chunk's
+ * gzip size (gzip is not additive: a module's bytes compress against its
+ * neighbours'). Each chunk's glue, what esbuild wrote outside every module
+ * (imports and exports between chunks, its helpers), is one more entry marked
+ * `glue`, so the estimates sum to the chunks' gzip.
+ */
+function firstLoadModules(chunks, measured) {
+  return chunks.flatMap((c, i) => {
+    const { raw, gzip, firstLoad } = measured[i]
+    if (!firstLoad) return []
+    const glue = raw - c.modules.reduce((n, m) => n + m.bytes, 0)
+    return [...c.modules, { module: 'esbuild chunk glue', glue: true, bytes: glue }]
+      .map((m) => ({ module: m.module, ...(m.glue && { glue: true }), chunk: c.file, bytes: m.bytes, share: m.bytes / raw, gzipEstimate: (m.bytes / raw) * gzip }))
+  })
+}
+
 export async function measureSizes({ results }) {
   log('bundle sizes (esbuild --bundle --minify --splitting, esm, browser; first-load chunks, each gzip -9), each loaded and checked in Chromium')
   const dir = join(OUT, 'browser/size')
@@ -122,13 +140,14 @@ export async function measureSizes({ results }) {
     const { entry, chunks } = await bundleEntry(e.code, out).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
     mkdirSync(join(out, 'wasm'), { recursive: true })
     for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(out, 'wasm', f))
-    const measured = chunks.map((c) => ({ file: c.file, firstLoad: c.firstLoad, raw: c.bytes.length, gzip: gzipLength(c.bytes), inputs: c.inputs.slice(0, 4) }))
+    const measured = chunks.map((c) => ({ file: c.file, firstLoad: c.firstLoad, raw: c.bytes.length, gzip: gzipLength(c.bytes), inputs: c.modules.slice(0, 4).map((m) => m.shown) }))
     const first = measured.filter((c) => c.firstLoad)
     const lazy = measured.filter((c) => !c.firstLoad)
     results.size.bundles[e.key] = {
       label: e.label, check: e.check, entry,
       // jsRaw and jsGzip are the first load's, as the report has always read them.
       jsRaw: sum(first, 'raw'), jsGzip: sum(first, 'gzip'), lazyJsRaw: sum(lazy, 'raw'), lazyJsGzip: sum(lazy, 'gzip'), chunks: measured,
+      modules: firstLoadModules(chunks, measured),
     }
   }
   // Each bundle must sign a request in a fresh page, or its size means nothing;

@@ -11,6 +11,7 @@ import { RUNTIME_NAMES, RUNTIMES } from '../runtimes/names.mjs'
 import { workerdVersion } from '../runtimes/workerd.mjs'
 import { mdTable } from './format.mjs'
 import { infoRows } from './info.mjs'
+import { jsModulesTable } from './js-modules.mjs'
 import { buildSizes, buildTable } from './table.mjs'
 import { targetRows } from './targets.mjs'
 
@@ -98,7 +99,7 @@ export function renderReport(results, settings) {
   const table = buildTable(results, settings)
   const sizes = buildSizes(results)
   const fill = {
-    machine: machine(results, settings), targets, table, sizes, agreement: agreement(results), twiggy: twiggySection(results), notes: notes(results),
+    machine: machine(results, settings), targets, table, sizes, jsModules: jsModulesTable(results), agreement: agreement(results), twiggy: twiggySection(results), notes: notes(results),
     minutes: results.minutes ?? '?',
   }
   const document = readFileSync(join(BENCH, 'BENCHMARKS.template.md'), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key) => fill[key] ?? m)
