@@ -1,3 +1,4 @@
+// AwsClient: signs and sends fetch requests, with credentials providers, retries, clock-skew recovery and CloudFront OAC.
 import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { headerPairs, signPairs, toHeaders, upperMethod, wireUrl } from './signer.js'

@@ -1,3 +1,4 @@
+// SHA-256 in the wasm core: one-shot (sha256Hex) and incremental (Sha256), and the bytes of any body.
 import { callWasm, currentBindings } from './core.js'
 import { IamFetchError } from './errors.js'
 

@@ -1,3 +1,4 @@
+// AwsV4Signer and signRequest: a request normalized once (URL, headers, body), then one call into the wasm core.
 import { signWithBuild } from './core.js'
 import { IamFetchError, REDACTED } from './errors.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
