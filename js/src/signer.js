@@ -140,7 +140,11 @@ const SIGNER_OPTIONS = new Set(['method', 'url', 'headers', 'body', ...CREDENTIA
  * fields, so code written for aws4fetch works unchanged; the secret access key
  * and session token are kept private, so logging the signer never prints them.
  */
-export class AwsV4Signer {
+// A class whose methods have computed keys (the inspect symbols) counts as a
+// side effect to bundlers, which would then keep it in every bundle, used or
+// not (about 1 KB gzip in an app that only uses AwsClient): built by a call
+// marked pure, it is left out where nothing uses it.
+export const AwsV4Signer = /* @__PURE__ */ (() => class AwsV4Signer {
   #credentials
   #settings
   #canonicalHeaders
@@ -293,7 +297,7 @@ export class AwsV4Signer {
   async hexBodyHash() {
     return (await this.#signed()).payloadHash
   }
-}
+})()
 
 /** What `run` returns, or the error it throws as a rejected promise: kept, it answers every later ask alike. */
 function settled(run) {
