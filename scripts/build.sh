@@ -14,6 +14,8 @@
 #   sign): loaded only when asked for. It keeps Debug formatting, which its
 #   trace capture reads through.
 # Each falls back to stable (larger) when no nightly with rust-src can be had.
+# All three take three dependency patches (scripts/patches): core 69,651 →
+# 56,577 B gzip -9 (163,244 → 135,058 raw), bare sign() within noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,20 +25,59 @@ simd="-C target-feature=+simd128"
 has_nightly() {
   rustup run nightly rustc --version >/dev/null 2>&1 && rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'
 }
+# Dependency patches, for the wasm builds only: each scripts/patches/<crate>.patch
+# applies to a copy of <crate>'s registry source at the version Cargo.lock pins,
+# target/patched/<crate>-<version>, which the wasm builds take as
+# [patch.crates-io]. Native builds and tests keep the pristine crates. A patch
+# that no longer applies fails the build: the core would silently grow.
+patched_dir=target/patched
+patch_config=()
+patch_dependencies() {
+  cargo fetch --locked --quiet
+  local p crate version pristine dst
+  for p in scripts/patches/*.patch; do
+    crate=$(basename "$p" .patch)
+    version=$(awk -v name="name = \"$crate\"" '$0 == name { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+    [ "$(wc -w <<<"$version")" = 1 ] || { echo "scripts/build.sh: Cargo.lock pins ${version:-no} version(s) of $crate, not one: $p cannot say which to patch" >&2; exit 1; }
+    pristine=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version" 2>/dev/null | head -n 1)
+    [ -n "$pristine" ] || { echo "scripts/build.sh: no registry source of $crate $version after cargo fetch" >&2; exit 1; }
+    dst=$patched_dir/$crate-$version
+    rm -rf "$dst.new"
+    mkdir -p "$patched_dir"
+    cp -r "$pristine" "$dst.new"
+    patch -p1 --batch --forward --silent -d "$dst.new" <"$p" \
+      || { echo "scripts/build.sh: $p does not apply to $crate $version (the version Cargo.lock pins): update the patch" >&2; exit 1; }
+    # An unchanged copy keeps its timestamps, so cargo does not rebuild it.
+    if diff -rq "$dst" "$dst.new" >/dev/null 2>&1; then rm -rf "$dst.new"; else rm -rf "$dst"; mv "$dst.new" "$dst"; fi
+    patch_config+=(--config "patch.crates-io.$crate.path=\"$PWD/$dst\"")
+  done
+  # [patch] turns a crate's Cargo.lock entry into a path entry: the wasm builds
+  # resolve against a copy, so Cargo.lock keeps the registry's.
+  cp Cargo.lock "$patched_dir/Cargo.lock"
+}
 # wasm_build <target dir> <extra nightly RUSTFLAGS> <cargo feature args...>
 wasm_build() {
   local dir=$1 nightly_flags=$2
   shift 2
-  local stable=(cargo build --release --target $wasm_target --target-dir "$dir" --quiet "$@")
   if has_nightly; then
     RUSTFLAGS="$simd -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $nightly_flags" \
       cargo +nightly build --release --target $wasm_target -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+      --config "resolver.lockfile-path=\"$PWD/$patched_dir/Cargo.lock\"" "${patch_config[@]}" \
       --target-dir "$dir" --quiet "$@" \
-      || { echo "warning: the nightly build of $dir failed (its -Z flags may have changed): building it on stable (larger)" >&2; RUSTFLAGS="$simd" "${stable[@]}"; }
+      || { echo "warning: the nightly build of $dir failed (its -Z flags may have changed): building it on stable (larger)" >&2; stable_build "$dir" "$@"; }
   else
     echo "warning: no nightly toolchain with rust-src: $dir is built on stable (larger)" >&2
-    RUSTFLAGS="$simd" "${stable[@]}"
+    stable_build "$dir" "$@"
   fi
+}
+# Stable cargo has no lockfile-path: Cargo.lock is put back after the build.
+stable_build() {
+  local dir=$1
+  shift
+  cp Cargo.lock "$patched_dir/Cargo.lock.pristine"
+  RUSTFLAGS="$simd" cargo build --release --target $wasm_target "${patch_config[@]}" --target-dir "$dir" --quiet "$@" \
+    || { cp "$patched_dir/Cargo.lock.pristine" Cargo.lock; exit 1; }
+  cp "$patched_dir/Cargo.lock.pristine" Cargo.lock
 }
 # cargo_build <build>: the cargo settings of each build that build-list.js names.
 # Separate target dirs: each RUSTFLAGS set would otherwise rebuild the other's artifacts.
@@ -55,6 +96,7 @@ builds=$(node --input-type=module -e "
 const { BUILDS } = await import('./js/src/build-list.js')
 for (const [name, { glue, wasm, inline, label }] of Object.entries(BUILDS)) console.log([name, glue, wasm, inline, label].join('\t'))
 ")
+patch_dependencies
 while IFS=$'\t' read -r -u 3 name _; do cargo_build "$name"; done 3<<<"$builds"
 
 out=target/wasm-bindgen
