@@ -15,7 +15,6 @@
 mod capture;
 #[cfg(feature = "diagnostics")]
 mod diagnostics;
-pub mod endpoint;
 pub mod error;
 pub mod hash;
 mod s3_key;
