@@ -15,7 +15,6 @@
 mod capture;
 #[cfg(feature = "diagnostics")]
 mod diagnostics;
-pub mod endpoint;
 pub mod error;
 pub mod hash;
 mod s3_key;
@@ -33,3 +32,9 @@ pub use settings::{
     SignatureLocation, Signed, SigningDiagnostics, SigningSettings, UriEncoding,
 };
 pub use sign::sign;
+
+// talc, not std's dlmalloc: a smaller wasm at the same speed (bench/BENCHMARKS.md,
+// "The default core, by crate and by function"). The wasm builds are single-threaded.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

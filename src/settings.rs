@@ -135,12 +135,13 @@ pub enum Diagnostics {
     Capture,
 }
 
-/// How to sign. `None` fields are derived from the URL's host and the service.
+/// How to sign. `None` fields are derived from the service, or refused when
+/// needed (JS reads service and region from an AWS host name before the call).
 #[derive(Clone, Debug)]
 pub struct SigningSettings {
-    /// The signing name; read from the host when `None`.
+    /// The signing name: required (`None` or empty is refused).
     pub service: Option<String>,
-    /// The region; read from the host when `None`.
+    /// The region: required unless SigV4a is given a region set (`None` or empty counts as not given).
     pub region: Option<String>,
     /// Which signature.
     pub algorithm: Algorithm,

@@ -11,7 +11,7 @@ use crate::settings::{
     SessionTokenPlacement, SignatureLocation, Signed, SigningSettings, UriEncoding, DEFAULT_EXCLUDED_HEADERS,
     UNSIGNED_PAYLOAD,
 };
-use crate::{endpoint, s3_key, validate};
+use crate::{s3_key, validate};
 use aws_credential_types::Credentials as AwsCredentials;
 use aws_sigv4::http_request::{
     self as aws, PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody,
@@ -36,8 +36,7 @@ pub fn sign(
     validate::credentials(credentials)?;
     validate::method(request.method)?;
     let host = validate::host_of(request.url)?;
-    let (service, region) = endpoint::resolve(host, settings.service.as_deref(), settings.region.as_deref())?;
-    validate::service_and_region(&service, region.as_deref())?;
+    let (service, region) = validate::service_and_region(host, settings.service.as_deref(), settings.region.as_deref())?;
     let scope = Scope::of(settings, region, host)?;
     let is_s3 = service == "s3";
     let s3_url;
@@ -47,14 +46,14 @@ pub fn sign(
     } else {
         request.url
     };
-    let payload_hash = payload_hash(request.payload, &service, settings.location)?;
+    let payload_hash = payload_hash(request.payload, service, settings.location)?;
     validate::headers(request.headers)?;
     let headers = headers_to_sign(request.headers, credentials, settings.algorithm);
     validate::uri_length(url, credentials, settings, &headers, scope.as_signed())?;
     validate::location(settings.location)?;
 
     let identity = identity_of(credentials);
-    let params = scope.params(&identity, &service, time, aws_settings(settings, is_s3))?;
+    let params = scope.params(&identity, service, time, aws_settings(settings, is_s3))?;
     let sign_once = || {
         let signable = SignableRequest::new(
             request.method,
@@ -74,7 +73,7 @@ pub fn sign(
             signature,
             signed_headers: Vec::new(),
             payload_hash: payload_hash.clone(),
-            service: service.clone(),
+            service: service.to_owned(),
             region: region.to_owned(),
             region_set: region_set.to_owned(),
             amz_date: String::new(),
@@ -111,7 +110,8 @@ enum Scope {
 
 impl Scope {
     /// The scope `settings` ask for; SigV4a without a region set is valid in the one region.
-    fn of(settings: &SigningSettings, region: Option<String>, host: &str) -> Result<Scope, Error> {
+    fn of(settings: &SigningSettings, region: Option<&str>, host: &str) -> Result<Scope, Error> {
+        let region = region.map(str::to_owned);
         match settings.algorithm {
             Algorithm::SigV4 => region.map(Scope::Region).ok_or_else(|| {
                 Error::new(

@@ -92,8 +92,22 @@ pub(crate) fn host_of(url: &str) -> Result<&str, Error> {
     Ok(authority)
 }
 
-/// Service and region go into the scope, between slashes: letters, digits, - and _ only.
-pub(crate) fn service_and_region(service: &str, region: Option<&str>) -> Result<(), Error> {
+/// The service and the region, if given: an empty one counts as not given
+/// (JS fills both in from an AWS host name; a missing region is the scope's
+/// to refuse, since SigV4a with a region set needs none). They go into the
+/// scope, between slashes: letters, digits, - and _ only.
+pub(crate) fn service_and_region<'a>(
+    host: &str,
+    service: Option<&'a str>,
+    region: Option<&'a str>,
+) -> Result<(&'a str, Option<&'a str>), Error> {
+    let service = service.filter(|s| !s.is_empty()).ok_or_else(|| {
+        Error::new(
+            ErrorCode::MissingService,
+            format!("cannot tell the AWS service from host '{host}': pass `service` (e.g. lambda, execute-api)"),
+        )
+    })?;
+    let region = region.filter(|r| !r.is_empty());
     let valid = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !valid(service) {
         return Err(Error::new(ErrorCode::InvalidService, "`service` may hold only letters, digits, - and _"));
@@ -101,7 +115,7 @@ pub(crate) fn service_and_region(service: &str, region: Option<&str>) -> Result<
     if !region.is_none_or(valid) {
         return Err(Error::new(ErrorCode::InvalidRegion, "`region` may hold only letters, digits, - and _"));
     }
-    Ok(())
+    Ok((service, region))
 }
 
 /// Each entry of SigV4a's region set: a region name, or a wildcard such as `*` or `us-*`.

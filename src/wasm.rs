@@ -12,14 +12,6 @@ pub fn sign(call: &str, body: &[u8]) -> String {
     crate::wire::write_answer(crate::wire::parse_call(call, body).and_then(|call| call.sign()))
 }
 
-/// Service and region read from a host, as `service\nregion`, or an empty string.
-/// Only the diagnostics build has it: explaining a wrong scope needs it.
-#[cfg(feature = "diagnostics")]
-#[wasm_bindgen(js_name = detectEndpoint)]
-pub fn detect_endpoint(host: &str) -> String {
-    crate::endpoint::detect(host).map_or_else(String::new, |e| format!("{}\n{}", e.service, e.region))
-}
-
 /// Hex SHA-256 of `data`.
 #[wasm_bindgen(js_name = sha256Hex)]
 pub fn sha256_hex(data: &[u8]) -> String {

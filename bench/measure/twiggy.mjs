@@ -125,8 +125,8 @@ function namedWasm(tools, chosen) {
   return optimized
 }
 
-/** A demangled symbol without its hashes (`::h0123…` legacy, `[0123…]` v0). */
-const cleanSymbol = (name) => name.replace(/\[[0-9a-f]{16}\]/g, '').replace(/::h[0-9a-f]{16}$/, '')
+/** A demangled symbol without its hashes (`::h0123…` legacy, `[0123…]` v0, whose leading zeros are dropped). */
+const cleanSymbol = (name) => name.replace(/\[[0-9a-f]{1,16}\]/g, '').replace(/::h[0-9a-f]{16}$/, '')
 
 const EXPORTS_GROUP = 'iamfetch exports (wasm-bindgen wrappers and shims, with what is inlined into them)'
 const FMT_GROUP = 'core::fmt (with float-to-decimal)'

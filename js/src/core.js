@@ -211,10 +211,3 @@ function writeBytes(raw, bytes) {
   new Uint8Array(raw.memory.buffer).set(bytes, at)
   return [at, bytes.length]
 }
-
-/** Service and region the core reads from an AWS host, or undefined (diagnostics build). */
-export async function detectEndpoint(host) {
-  if (!builds.diagnostics.bindings) await load('diagnostics')
-  const [service, region] = callWasm((w) => w.detectEndpoint(host), 'diagnostics').split('\n')
-  return service ? { service, region } : undefined
-}

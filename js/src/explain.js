@@ -1,7 +1,7 @@
 // explainFailure: why AWS refused a request, with the evidence. The reasoning
 // is in diagnosis.js; this file gathers what it needs.
 import { diagnose } from './diagnosis.js'
-import { detectEndpoint } from './core.js'
+import { detectEndpoint } from './endpoint.js'
 import { scrub } from './errors.js'
 import { signingOf } from './signings.js'
 
@@ -47,8 +47,8 @@ export async function explainFailure(failure, signedRequest) {
       throughOac: context?.throughOac ?? false,
       credentialsExpirationMs: context?.credentialsExpirationMs,
       appliedOffsetMs: context?.appliedOffsetMs ?? 0,
-      // What the host implies, read by the same code that signs (diagnostics build).
-      hostEndpoint: context?.host ? await withoutDiagnostics(detectEndpoint(context.host), undefined, unavailable) : undefined,
+      // What the host implies, read by the same code that fills in a missing service and region when signing.
+      hostEndpoint: detectEndpoint(context?.host),
     },
   )
   const evidence = [...diagnosis.evidence, ...new Set(unavailable)]

@@ -1,5 +1,6 @@
 // The one module that validates options and maps their public names (aws4fetch's
 // plus iamfetch's own) onto the fields of a signing call (wire.js).
+import { detectEndpoint } from './endpoint.js'
 import { IamFetchError } from './errors.js'
 import { MODES, encodeCall, mode } from './wire.js'
 
@@ -174,8 +175,9 @@ export function encodeSigningCall({ method, url, host, headers, credentials, set
     method,
     url,
     ...credentialFields(credentials),
-    service: optionalText(service, 'ERR_INVALID_SERVICE', 'service must be a string such as lambda'),
-    region: optionalText(settings.region, 'ERR_INVALID_REGION', 'region must be a string such as us-east-1'),
+    // A given value wins; an empty one counts as not given.
+    service: optionalText(service, 'ERR_INVALID_SERVICE', 'service must be a string such as lambda') || (detectEndpoint(host)?.service ?? ''),
+    region: optionalText(settings.region, 'ERR_INVALID_REGION', 'region must be a string such as us-east-1') || (detectEndpoint(host)?.region ?? ''),
     signingAlgorithm: mode('signingAlgorithm', sigv4a),
     regionSet,
     datetime,
