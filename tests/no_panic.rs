@@ -165,7 +165,9 @@ fn signing_never_panics() {
         })
         .unwrap();
     // Inputs that are all rejected up front would prove nothing about the signer.
-    assert!(signed.get() >= total / 20, "only {} of {total} inputs reached a signature", signed.get());
+    // About 5% reach a signature (907 to 1,103 of 20,000 in runs seen): the
+    // seed is random, so the floor sits well under that, at 2.5% (500 signatures).
+    assert!(signed.get() >= total / 40, "only {} of {total} inputs reached a signature", signed.get());
     println!("{} of {total} inputs signed, the rest rejected with an error", signed.get());
 }
 
