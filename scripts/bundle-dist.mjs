@@ -73,6 +73,12 @@ const { metafile } = await build({
     name: 'shared-first',
     setup(build) {
       build.onResolve({ filter: /^entry:/ }, ({ path }) => ({ path: path.slice('entry:'.length), namespace: 'entry' }))
+      // iamfetch/proxy's runtime entries register the wasm loaders by importing the main entry of their
+      // runtime (`../index.node.js` for `../load.node.js`): each loader is then reached by one entry and
+      // lands in it, instead of a chunk of its own that the main entry would load too.
+      build.onResolve({ filter: /^\.\.\/load\.[a-z]+\.js$/ }, ({ path, importer }) => (
+        relative(src, importer).startsWith('proxy/') ? { path: path.replace('/load.', '/index.'), external: true } : undefined
+      ))
       // A module imported on first use that is also an entry (explain.js) is loaded as the entry, so that it is one chunk, by its name.
       build.onResolve({ filter: /^\./ }, ({ path, kind, resolveDir }) => {
         const entry = relative(src, join(resolveDir, path))

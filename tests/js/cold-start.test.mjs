@@ -13,8 +13,8 @@ import { promisify } from 'node:util'
 import { distEntry } from './support/paths.mjs'
 import { writeLoadRecorder } from './support/load-recorder.mjs'
 
-/** The entry, the runtime's loader, the .wasm URLs, the shared chunk and the core's glue. */
-const MAX_MODULES_TO_SIGN = 5
+/** The entry (with Node's wasm loader), the .wasm URLs, the shared chunk and the core's glue. */
+const MAX_MODULES_TO_SIGN = 4
 
 const APP = `
 import { appendFileSync } from 'node:fs'
