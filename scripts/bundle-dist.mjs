@@ -1,24 +1,22 @@
-// Builds js/dist's JavaScript from js/src: every module the package exports
-// (js/package.json "exports"), bundled by esbuild in one run with code
-// splitting, so that an entry is a few modules instead of thirty (Node's
-// loader pays for each module at a cold start) and the entries still share
-// one copy of each module's state (core.js's builds, the credentials caches,
+// Builds js/dist's JavaScript from js/src, bundled by esbuild in one run with
+// code splitting: an entry is a few modules instead of thirty (Node's loader
+// pays for each module at a cold start), and every entry shares one copy of
+// the package's state (core.js's builds, the credentials caches,
 // IamFetchError's class).
 //
-// esbuild makes one chunk per set of entries that reach a module: with a
-// dozen entries reaching different parts of the API, that is a dozen small
-// chunks. So every entry is built as `import SHARED; export * from <entry>`:
-// the public API and the build glue (SHARED) are then reached by every entry,
-// one chunk. Apart from it stay what is not for every runtime or not for the
-// first load: each runtime's wasm loader (load.*.js), the proxy, the Node
-// credential chain, and explain.js (explainFailure's diagnosis, imported on
-// first use, its own entry so it keeps its name). The wasm glue and .wasm
-// files in dist/wasm/ are left as they are written (`./wasm/…`, resolved next
-// to the chunk naming them). The type declarations are copied. dist/wasm/
-// itself is scripts/build.sh's.
+// esbuild makes one chunk per set of entries that reach a module: with many
+// entries reaching different parts of the API, that is many small chunks. So
+// every entry is built as `import SHARED; export * from <entry>`: the public
+// API and the build glue (SHARED) are then reached by every entry, one chunk.
+// Apart from it stay what is not for every runtime or not for the first load:
+// the runtimes' wasm loaders, the proxy, the Node credential chain, and
+// explain.js (imported on explainFailure's first call). The wasm glue and
+// .wasm files in dist/wasm/ are left as they are written (`./wasm/…`,
+// resolved next to the chunk naming them). The type declarations are copied.
+// dist/wasm/ itself is scripts/build.sh's.
 //   node scripts/bundle-dist.mjs     (after editing js/src)
 import { build } from 'esbuild'
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,20 +24,16 @@ const js = fileURLToPath(new URL('../js/', import.meta.url))
 const src = join(js, 'src')
 const dist = join(js, 'dist')
 
-/** Every ./dist/*.js target of the exports map, by its path under dist/. */
-function exportedModules() {
-  const { exports } = JSON.parse(readFileSync(join(js, 'package.json'), 'utf8'))
-  const targets = Object.values(exports).flatMap((entry) => (typeof entry === 'string' ? [entry] : Object.values(entry)))
-  return [...new Set(targets.filter((target) => /^\.\/dist\/.+\.js$/.test(target)).map((target) => target.slice('./dist/'.length)))]
-}
-
 /**
- * Besides the exports: explain.js, imported on explainFailure's first call,
- * keeps its name; and the modules the tests and the bench import from dist
- * directly stay importable (as entries, they share their chunk, and so their
- * state, with the package's own entries).
+ * Every module of js/src keeps its path in dist, as a module that re-exports
+ * it from the chunk holding it: the exports map's targets, explain.js (which
+ * core code imports on first use, so by that name), and the modules tests and
+ * the bench import from dist (sharing the package's state, not a copy). The
+ * runtimes' wasm loaders (load.*.js) are the exception: each lands in the one
+ * entry that imports it (see the plugin below), which an entry of its own
+ * would split into a chunk.
  */
-const ALSO_ENTRIES = ['explain.js', 'http-rules.js', 'core.js', 'options.js', 'wire.js']
+const isLoader = (module) => /^load\.[a-z]+\.js$/.test(module)
 
 /** The modules every entry shares: the API and the glue of each build (none of them names a runtime's file or builtin). */
 const SHARED = ['api.js', 'builds.js']
@@ -49,7 +43,7 @@ const files = (dir) => readdirSync(dir).flatMap((name) => (statSync(join(dir, na
 mkdirSync(dist, { recursive: true })
 for (const name of readdirSync(dist)) if (name !== 'wasm') rmSync(join(dist, name), { recursive: true, force: true })
 
-const entries = [...new Set([...exportedModules(), ...ALSO_ENTRIES])].sort()
+const entries = files(src).map((file) => relative(src, file)).filter((module) => module.endsWith('.js') && !isLoader(module)).sort()
 const { metafile } = await build({
   entryPoints: entries.map((entry) => ({ in: `entry:${entry}`, out: entry.replace(/\.js$/, '') })),
   outdir: dist,
@@ -102,3 +96,8 @@ for (const output of Object.keys(metafile.outputs)) {
 }
 
 for (const file of files(src).filter((path) => !path.endsWith('.js'))) cpSync(file, join(dist, relative(src, file)))
+
+const { exports } = JSON.parse(readFileSync(join(js, 'package.json'), 'utf8'))
+const targets = Object.values(exports).flatMap((entry) => (typeof entry === 'string' ? [entry] : Object.values(entry)))
+const missing = targets.filter((target) => !target.startsWith('./dist/wasm/') && !existsSync(join(js, target)))
+if (missing.length) throw new Error(`scripts/bundle-dist.mjs: js/package.json exports ${missing.join(', ')}, which the bundle does not have`)
