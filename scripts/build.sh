@@ -116,7 +116,7 @@ bindgen() {
 }
 while IFS=$'\t' read -r -u 3 name glue wasm _; do bindgen "$name" "$glue" "$wasm"; done 3<<<"$builds"
 
-cp -r js/src/. js/dist/
+node scripts/bundle-dist.mjs
 node scripts/inline-wasm.mjs js/dist/wasm
 
 size() { printf '%-48s %8d bytes raw %8d bytes gzip\n' "$1" "$(cat "${@:2}" | wc -c)" "$(cat "${@:2}" | gzip -9 | wc -c)"; }
@@ -130,4 +130,4 @@ while IFS=$'\t' read -r -u 3 name glue wasm inline label; do
     size "wasm, $label, lazy ($wasm)" "js/dist/wasm/$wasm"
   fi
 done 3<<<"$builds"
-size "JS wrapper (all entries)" js/dist/*.js js/dist/credentials/*.js
+size "JS wrapper (all entries and chunks)" js/dist/*.js js/dist/proxy/*.js

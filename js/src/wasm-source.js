@@ -53,19 +53,24 @@ export async function compileWasm(source, readFile) {
   }
   if (isWasmModule(resolved)) return resolved
   if (resolved instanceof ArrayBuffer || ArrayBuffer.isView(resolved)) return compileBytes(asBytes(resolved), 'the bytes given')
+  // URLs first: Node loads its fetch on the first read of the Response or Request global (about
+  // 18 ms), and reading the .wasm from disk needs neither.
+  if (typeof resolved === 'string' || resolved instanceof URL) return compileUrl(resolved, resolved, readFile)
+  if (typeof Request === 'function' && resolved instanceof Request) return compileUrl(resolved, resolved.url, readFile)
   if (typeof Response === 'function' && resolved instanceof Response) return compileResponse(resolved, resolved.url || 'the Response given')
-  if (typeof resolved === 'string' || resolved instanceof URL || (typeof Request === 'function' && resolved instanceof Request)) {
-    const url = resolved instanceof Request ? resolved.url : resolved
-    if (readFile && new URL(url, 'file:///').protocol === 'file:') return compileFile(new URL(url, 'file:///'), readFile)
-    let response
-    try {
-      response = await fetch(resolved)
-    } catch (error) {
-      throw new SourceError(`${String(url)}: the fetch failed (${[error?.message, error?.cause?.message].filter(Boolean).join(': ') || error})`)
-    }
-    return compileResponse(response, String(url))
-  }
   throw new SourceError(`not a source iamfetch can compile (${describeType(resolved)})`)
+}
+
+/** `source`, a URL, string or Request for `url`: read from disk when it is a file: URL and the runtime reads files, else fetched. */
+async function compileUrl(source, url, readFile) {
+  if (readFile && new URL(url, 'file:///').protocol === 'file:') return compileFile(new URL(url, 'file:///'), readFile)
+  let response
+  try {
+    response = await fetch(source)
+  } catch (error) {
+    throw new SourceError(`${String(url)}: the fetch failed (${[error?.message, error?.cause?.message].filter(Boolean).join(': ') || error})`)
+  }
+  return compileResponse(response, String(url))
 }
 
 async function compileFile(url, readFile) {
