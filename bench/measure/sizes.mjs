@@ -99,22 +99,35 @@ async function checkBundle([key, entry, check, step]) {
   }
 }
 
+// gzip is not additive (a module's bytes compress against its neighbours'), so
+// a module's gzip cost is estimated as its share of the minified bytes × the
+// gzip size they share. What esbuild wrote outside every module (imports and
+// exports between chunks, its helpers) is one more entry marked `glue`, so the
+// shares sum to 1 and the estimates to that gzip size.
+const shared = (modules, raw, gzip, fields = {}) => [...modules, { module: 'esbuild chunk glue', glue: true, bytes: raw - modules.reduce((n, m) => n + m.bytes, 0) }]
+  .map((m) => ({ module: m.module, ...(m.glue && { glue: true }), ...fields, bytes: m.bytes, share: m.bytes / raw, gzipEstimate: (m.bytes / raw) * gzip }))
+
+/** Every module of the first-load chunks, each estimated within its chunk (its share of the chunk's minified bytes × the chunk's gzip). */
+const firstLoadModules = (chunks, measured) => chunks.flatMap((c, i) => (measured[i].firstLoad ? shared(c.modules, measured[i].raw, measured[i].gzip, { chunk: c.file }) : []))
+
 /**
- * Every module of the first-load chunks with its minified bytes, its share of
- * its chunk and, as the estimate of its gzip cost, that share of the chunk's
- * gzip size (gzip is not additive: a module's bytes compress against its
- * neighbours'). Each chunk's glue, what esbuild wrote outside every module
- * (imports and exports between chunks, its helpers), is one more entry marked
- * `glue`, so the estimates sum to the chunks' gzip.
+ * What results.json records of a bundle's JS (bundleEntry's result): each
+ * chunk's sizes, the first load's and the lazy chunks' sums, and the first
+ * load by module. iamfetch's chunks name no module (js/dist is pre-bundled):
+ * its modules are those of the bundle of its sources (`sources`), each given
+ * its share of that first load's minified bytes × the real first load's gzip.
  */
-function firstLoadModules(chunks, measured) {
-  return chunks.flatMap((c, i) => {
-    const { raw, gzip, firstLoad } = measured[i]
-    if (!firstLoad) return []
-    const glue = raw - c.modules.reduce((n, m) => n + m.bytes, 0)
-    return [...c.modules, { module: 'esbuild chunk glue', glue: true, bytes: glue }]
-      .map((m) => ({ module: m.module, ...(m.glue && { glue: true }), chunk: c.file, bytes: m.bytes, share: m.bytes / raw, gzipEstimate: (m.bytes / raw) * gzip }))
-  })
+export function recordJs({ chunks, sources }) {
+  const sum = (list, field) => list.reduce((n, c) => n + c[field], 0)
+  const measured = chunks.map((c) => ({ file: c.file, firstLoad: c.firstLoad, raw: c.bytes.length, gzip: gzipLength(c.bytes), inputs: c.modules.slice(0, 4).map((m) => m.shown) }))
+  const first = measured.filter((c) => c.firstLoad)
+  const lazy = measured.filter((c) => !c.firstLoad)
+  return {
+    // jsRaw and jsGzip are the first load's, as the report has always read them.
+    jsRaw: sum(first, 'raw'), jsGzip: sum(first, 'gzip'), lazyJsRaw: sum(lazy, 'raw'), lazyJsGzip: sum(lazy, 'gzip'), chunks: measured,
+    ...(sources ? { modulesFrom: 'js/src', sourcesRaw: sources.raw, modules: shared(sources.modules, sources.raw, sum(first, 'gzip')) }
+      : { modules: firstLoadModules(chunks, measured) }),
+  }
 }
 
 export async function measureSizes({ results }) {
@@ -132,23 +145,14 @@ export async function measureSizes({ results }) {
     const glue = readFileSync(join(WASM_DIR, glueOf(f)))
     return [f, { raw: glue.length, gzip: gzipLength(glue) }]
   }))
-  const sum = (chunks, field) => chunks.reduce((n, c) => n + c[field], 0)
   for (const e of SIZE_ENTRIES) {
     // Each bundle in its own directory, its chunks beside its entry as a bundler emits them; the
     // package fetches each .wasm from ./wasm/ next to the chunk that holds wasm-files.js.
     const out = join(dir, e.key)
-    const { entry, chunks } = await bundleEntry(e.code, out).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
+    const bundle = await bundleEntry(e.code, out).catch((error) => { throw new Error(`${e.key}: ${error.message}`) })
     mkdirSync(join(out, 'wasm'), { recursive: true })
     for (const f of wasmFiles()) copyFileSync(join(WASM_DIR, f), join(out, 'wasm', f))
-    const measured = chunks.map((c) => ({ file: c.file, firstLoad: c.firstLoad, raw: c.bytes.length, gzip: gzipLength(c.bytes), inputs: c.modules.slice(0, 4).map((m) => m.shown) }))
-    const first = measured.filter((c) => c.firstLoad)
-    const lazy = measured.filter((c) => !c.firstLoad)
-    results.size.bundles[e.key] = {
-      label: e.label, check: e.check, entry,
-      // jsRaw and jsGzip are the first load's, as the report has always read them.
-      jsRaw: sum(first, 'raw'), jsGzip: sum(first, 'gzip'), lazyJsRaw: sum(lazy, 'raw'), lazyJsGzip: sum(lazy, 'gzip'), chunks: measured,
-      modules: firstLoadModules(chunks, measured),
-    }
+    results.size.bundles[e.key] = { label: e.label, check: e.check, entry: bundle.entry, ...recordJs(bundle) }
   }
   // Each bundle must sign a request in a fresh page, or its size means nothing;
   // the .wasm files and lazy chunks the page fetches meanwhile are the ones the default path loads.

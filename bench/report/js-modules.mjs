@@ -1,6 +1,7 @@
 // The first-load JS of the iamfetch Cognito bundle, by module: what each module
 // costs (its minified bytes, its estimated gzip share) and what it does (its
-// header comment in js/src), from measure/sizes.mjs' record of the bundle.
+// header comment in js/src), from measure/sizes.mjs' record of the bundle, with
+// the caption saying where those figures come from.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../paths.mjs'
@@ -48,15 +49,30 @@ export function describeModule(module, roots = SOURCE_ROOTS) {
 const kib2 = (bytes) => (bytes / 1024).toFixed(2)
 const thousands = (n) => n.toLocaleString('en-US')
 
+/** How the table is made, after it: the published dist's chunks name no module, so the modules are the sources'. */
+function caption(bundle) {
+  return `The iamfetch Cognito bundle's first-load JS, module by module. The published
+js/dist is pre-bundled into chunks, which name no module: **the attribution comes
+from a bundle of the package's sources** (js/src, and the wasm glue from
+js/dist/wasm) of the same entry with the same flags. Minified bytes are esbuild's
+there (\`bytesInOutput\` in its metafile); they sum to ${thousands(bundle.sourcesRaw)} bytes, against
+${thousands(bundle.jsRaw)} for the published dist's first load. **The gzip column is an
+estimate**: gzip is not additive, and the sources' bundle is not what users get,
+so each module is given its share of the sources' first-load minified bytes × the
+real first load's gzip -9 size; the total row is the real first-load chunks' gzip
+-9 sizes summed (the first-load JS above). "What it does" is the first sentence of
+the module's header comment in js/src.`
+}
+
 /**
  * The table of one bundle's first-load modules, largest first: each module's
- * minified bytes, its estimated gzip KiB and what it does; the chunks' glue as
- * one row; a total row equal to the first-load chunks' gzip -9 sum.
+ * minified bytes, its estimated gzip KiB and what it does; the glue as one
+ * row; a total row equal to the first-load chunks' gzip -9 sum; then the caption.
  */
 export function jsModulesTable(results, { key = JS_MODULES_BUNDLE, roots = SOURCE_ROOTS } = {}) {
   const bundle = results.size?.bundles?.[key]
   if (!bundle) return '_not measured in this run (`--only` left out size)._'
-  if (!bundle.modules) return '_this results.json records no modules per chunk: re-run the size measure._'
+  if (bundle.modulesFrom !== 'js/src') return '_this results.json records no modules of the package\'s sources: re-run the size measure._'
   const byModule = new Map()
   for (const m of bundle.modules) {
     const row = byModule.get(m.module) ?? byModule.set(m.module, { name: m.module, glue: m.glue, bytes: 0, gzip: 0 }).get(m.module)
@@ -70,5 +86,5 @@ export function jsModulesTable(results, { key = JS_MODULES_BUNDLE, roots = SOURC
   const chunks = bundle.chunks.filter((c) => c.firstLoad)
   rows.push([`**total: ${chunks.length} first-load chunk${chunks.length === 1 ? '' : 's'}, each gzip -9**`,
     `**${thousands(chunks.reduce((n, c) => n + c.raw, 0))}**`, `**${kib2(chunks.reduce((n, c) => n + c.gzip, 0))}**`, ''])
-  return mdTable(['module (under js/dist)', 'minified bytes', 'est. gzip KiB', 'what it does'], rows)
+  return `${mdTable(['module (under js/src)', 'minified bytes', 'est. gzip KiB', 'what it does'], rows)}\n\n${caption(bundle)}`
 }
