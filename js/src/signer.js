@@ -142,9 +142,13 @@ const SIGNER_OPTIONS = new Set(['method', 'url', 'headers', 'body', ...CREDENTIA
  */
 // A class whose methods have computed keys (the inspect symbols) counts as a
 // side effect to bundlers, which would then keep it in every bundle, used or
-// not (about 1 KB gzip in an app that only uses AwsClient): built by a call
-// marked pure, it is left out where nothing uses it.
-export const AwsV4Signer = /* @__PURE__ */ (() => class AwsV4Signer {
+// not (about 1 KB gzip in an app that only uses AwsClient): made by a call
+// marked pure, it is left out where nothing uses it. (A function, not an
+// arrow called in place, which minifiers turn back into a bare class.)
+export const AwsV4Signer = /* @__PURE__ */ signerClass()
+
+function signerClass() {
+  return class AwsV4Signer {
   #credentials
   #settings
   #canonicalHeaders
@@ -297,7 +301,8 @@ export const AwsV4Signer = /* @__PURE__ */ (() => class AwsV4Signer {
   async hexBodyHash() {
     return (await this.#signed()).payloadHash
   }
-})()
+  }
+}
 
 /** What `run` returns, or the error it throws as a rejected promise: kept, it answers every later ask alike. */
 function settled(run) {
