@@ -241,15 +241,17 @@ export class AwsClient {
       // A Request's redirect reads 'follow' unless its maker chose otherwise: that default gives way to the client's policy.
       else if (isRequest && key !== 'priority' && !(key === 'redirect' && input.redirect === 'follow')) passed[key] = input[key]
     }
-    const request = { url, method, headers, signal, settings, oac: settings.oac ?? this.oac, passed }
+    // Completed by #prepareBody: the body prepared, and the header pairs every attempt signs and sends.
+    const prepared = { url, method, pairs: undefined, payload: undefined, signal, settings, oac: settings.oac ?? this.oac, passed }
     // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
     if (!('body' in requestInit) && isRequest) {
-      return readRequestBody(input, { signal }).then((body) => this.#prepareBody(request, body))
+      return readRequestBody(input, { signal }).then((body) => this.#prepareBody(prepared, headers, body))
     }
-    return this.#prepareBody(request, 'body' in requestInit ? initBody : null)
+    return this.#prepareBody(prepared, headers, 'body' in requestInit ? initBody : null)
   }
 
-  #prepareBody({ headers, settings, signal, ...request }, body) {
+  #prepareBody(prepared, headers, body) {
+    const { settings, signal } = prepared
     const payload = prepareBody(body, {
       declaredHash: declaredPayloadHash(headers, settings),
       maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
@@ -258,8 +260,9 @@ export class AwsClient {
     })
     return whenReady(payload, (payload) => {
       if (payload.contentType) headers.set('content-type', payload.contentType)
-      // The pairs are read once: every attempt signs them, and sends them with the signature's headers.
-      return { ...request, pairs: headerPairs(headers), payload, signal, settings }
+      prepared.pairs = headerPairs(headers)
+      prepared.payload = payload
+      return prepared
     })
   }
 
@@ -280,10 +283,11 @@ export class AwsClient {
     }
     const provided = this.#credentials ? (this.#credentials.cached() ?? this.#credentials(signal)) : {}
     return whenReady(provided, (provided) => {
-      const credentials = { ...provided, ...pickCredentials(settings) }
-      const options = { ...settings, datetime: settings.datetime ?? Date.now() + this.#clockOffsetMs }
+      const given = pickCredentials(settings)
+      const credentials = given ? { ...provided, ...given } : provided
+      const datetime = settings.datetime ?? Date.now() + this.#clockOffsetMs
       const { method, url, pairs, payload } = prepared
-      return whenReady(signPairs({ method, url, pairs, payload, credentials, options }), (signed) => this.#built(prepared, credentials, signed))
+      return whenReady(signPairs({ method, url, pairs, payload, credentials, options: settings, datetime }), (signed) => this.#built(prepared, credentials, signed))
     })
   }
 
@@ -319,7 +323,7 @@ export class AwsClient {
       secrets: [credentials?.sessionToken, credentials?.secretAccessKey],
       appliedOffsetMs: settings.datetime ? 0 : this.#clockOffsetMs,
       // Only a failure needs the canonical request: sign the same inputs again then, with the same time.
-      diagnostics: oac ? async () => ({}) : async () => signPairs({ method, url, pairs, payload, credentials, options: { ...settings, datetime: signed.amzDate }, diagnostics: true }),
+      diagnostics: oac ? async () => ({}) : async () => signPairs({ method, url, pairs, payload, credentials, options: settings, datetime: signed.amzDate, diagnostics: true }),
       request,
     }
     rememberSigning(request, context)
@@ -404,10 +408,11 @@ function withHeaders(pairs, replaced, added) {
   return [...pairs.filter(([name]) => !replaced.includes(name)), ...added]
 }
 
+/** The credentials given in the settings (`init.aws`, or the client's own keys), or undefined. */
 function pickCredentials(settings) {
-  const picked = {}
+  let picked
   for (const key of ['accessKeyId', 'secretAccessKey', 'sessionToken']) {
-    if (settings[key] !== undefined) picked[key] = settings[key]
+    if (settings[key] !== undefined) (picked ??= {})[key] = settings[key]
   }
   return picked
 }

@@ -167,14 +167,18 @@ function joinedRegionSet(regionSet) {
  * the values may hold is the core's to decide.
  * @returns {{ call: string, sigv4a: boolean }}
  */
-export function encodeSigningCall({ method, url, host, headers, credentials, settings, payload, declaresHash, diagnostics }) {
+export function encodeSigningCall({ method, url, host, headers, credentials, settings, datetime: time = settings.datetime, payload, declaresHash, diagnostics }) {
   // The time first: a secret given as the datetime is refused before any other field is read.
-  const datetime = String(toEpochMs(settings.datetime))
+  const datetime = String(toEpochMs(time))
   const { sigv4a, service, regionSet } = algorithmOf(settings, host)
+  const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
+  // Written out, not spread: an object literal with a spread in it is built key by key, at every signature.
   const fields = {
     method,
     url,
-    ...credentialFields(credentials),
+    accessKeyId: credentialText(accessKeyId, 'accessKeyId'),
+    secretAccessKey: credentialText(secretAccessKey, 'secretAccessKey'),
+    sessionToken: credentialText(sessionToken ?? '', 'sessionToken'),
     // A given value wins; an empty one counts as not given.
     service: optionalText(service, 'ERR_INVALID_SERVICE', 'service must be a string such as lambda') || (detectEndpoint(host)?.service ?? ''),
     region: optionalText(settings.region, 'ERR_INVALID_REGION', 'region must be a string such as us-east-1') || (detectEndpoint(host)?.region ?? ''),
@@ -194,14 +198,10 @@ export function encodeSigningCall({ method, url, host, headers, credentials, set
   return { call: encodeCall(fields, headers), sigv4a }
 }
 
-/** The credentials' fields: strings, or absent. Their contents are never quoted: they may be secrets. */
-function credentialFields(credentials) {
-  const { accessKeyId = '', secretAccessKey = '', sessionToken } = credentials ?? {}
-  const fields = { accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '' }
-  for (const name in fields) {
-    if (typeof fields[name] !== 'string') throw new IamFetchError('ERR_INVALID_CREDENTIALS', `${name} must be a string`)
-  }
-  return fields
+/** A credential: a string (absent reads as empty). Its content is never quoted: it may be a secret. */
+function credentialText(value, name) {
+  if (typeof value !== 'string') throw new IamFetchError('ERR_INVALID_CREDENTIALS', `${name} must be a string`)
+  return value
 }
 
 function optionalText(value, code, message) {

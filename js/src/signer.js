@@ -61,9 +61,11 @@ export async function signPrepared({ method, url, headers, payload, credentials,
  * signPrepared for a request already normalized: `url` a URL without
  * fragment (not changed here), `pairs` from headerPairs. The signer and the
  * client call it directly, so that a request is parsed and copied once.
+ * `datetime`, when given, stands for `options.datetime` (the client's clock,
+ * corrected), so that the settings are not copied to change one.
  * Returns the answer, or a promise of it while the build loads.
  */
-export function signPairs({ method, url, pairs, payload = {}, credentials, options = {}, diagnostics }) {
+export function signPairs({ method, url, pairs, payload = {}, credentials, options = {}, datetime = options.datetime, diagnostics }) {
   let target = url
   let settings = options
   if (options.signQuery) {
@@ -83,6 +85,7 @@ export function signPairs({ method, url, pairs, payload = {}, credentials, optio
     headers: pairs,
     credentials,
     settings,
+    datetime,
     payload,
     declaresHash: pairs.some(([name]) => name === 'x-amz-content-sha256'),
     diagnostics,
