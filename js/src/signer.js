@@ -92,7 +92,19 @@ export function signPairs({ method, url, pairs, payload = {}, credentials, optio
   })
   // The diagnostics build signs both algorithms; the sigv4a build, loaded the first time SigV4a is asked for, signs SigV4a.
   const build = diagnostics ? 'diagnostics' : sigv4a ? 'sigv4a' : 'core'
-  return signWithBuild(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? payload.text ?? NO_BYTES), build)
+  const answer = signWithBuild(call, payload.payloadHash ? NO_BYTES : (payload.bytes ?? payload.text ?? NO_BYTES), build)
+  return credentials?.sessionToken ? whenReady(answer, (signed) => withOwnToken(signed, credentials.sessionToken)) : answer
+}
+
+/**
+ * The session token header's value as the caller's own string, which it
+ * equals: a fresh copy (a slice of the core's answer) is converted anew by
+ * the browser's Headers on every signature, while the caller's string,
+ * signed call after call, is converted once (Chromium keeps it).
+ */
+function withOwnToken(signed, token) {
+  for (const pair of signed.headers) if (pair[0] === 'x-amz-security-token' && pair[1] === token) pair[1] = token
+  return signed
 }
 
 /**
