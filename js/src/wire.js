@@ -49,11 +49,11 @@ const STRING_TO_SIGN_LINES = 4
  * @param {Iterable<[string, string]>} headers
  */
 export function encodeCall(fields, headers) {
-  let text = ''
-  for (const name of CALL_FIELDS) text += lineOf(fields[name]) + '\n'
-  for (const [name, value] of headers) text += lineOf(name) + '\n' + lineOf(value) + '\n'
-  // No trailing separator: the last line is the last header's value, or `diagnostics`.
-  return text.slice(0, -1)
+  // Joined once into a flat string: concatenation would build a rope, flattened again before encodeInto writes it.
+  const lines = []
+  for (const name of CALL_FIELDS) lines.push(lineOf(fields[name]))
+  for (const [name, value] of headers) lines.push(lineOf(name), lineOf(value))
+  return lines.join('\n')
 }
 
 function lineOf(value = '') {
