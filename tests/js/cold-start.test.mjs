@@ -6,12 +6,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { distEntry } from './support/paths.mjs'
-import { writeLoadRecorder } from './support/load-recorder.mjs'
+import { runRecorded } from './support/load-recorder.mjs'
 
 /** The entry (with Node's wasm loader), the .wasm URLs, the shared chunk and the core's glue. */
 const MAX_MODULES_TO_SIGN = 4
@@ -23,15 +20,8 @@ const signed = await new AwsV4Signer({ url: 'https://abc.lambda-url.us-east-1.on
 appendFileSync(process.env.IAMFETCH_LOG, 'signed ' + signed.headers.get('authorization').split(' ')[0] + '\\n')
 `
 
-test(`a cold signature in Node loads at most ${MAX_MODULES_TO_SIGN} of the package's modules`, async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'iamfetch-cold-start-'))
-  t.after(() => rmSync(work, { recursive: true, force: true }))
-  const recorder = writeLoadRecorder(work, { under: '/dist/' })
-  writeFileSync(join(work, 'app.mjs'), APP)
-  const log = join(work, 'log')
-  writeFileSync(log, '')
-  await promisify(execFile)('node', ['--import', recorder, join(work, 'app.mjs'), distEntry], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
-  const lines = readFileSync(log, 'utf8').trim().split('\n')
+test(`a cold signature in Node loads at most ${MAX_MODULES_TO_SIGN} of the package's modules`, async () => {
+  const lines = await runRecorded(APP, { under: '/dist/', args: [distEntry] })
   assert.equal(lines.at(-1), 'signed AWS4-HMAC-SHA256')
   const modules = lines.filter((line) => line.startsWith('import ') && !line.endsWith('.wasm'))
   assert.ok(modules.some((line) => line.endsWith('/dist/index.node.js')), `module loads are recorded (the hooks work): ${lines}`)

@@ -6,13 +6,9 @@
 // loaded by a function only each of those two source modules defines.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { readFileSync } from 'node:fs'
 import { distEntry } from './support/paths.mjs'
-import { writeLoadRecorder } from './support/load-recorder.mjs'
+import { runRecorded } from './support/load-recorder.mjs'
 
 /** A function only js/src/explain.js defines, and one only diagnosis.js does. */
 const DIAGNOSIS_CODE = ['function explainThrown(', 'function diagnoseMismatch(']
@@ -28,15 +24,8 @@ const explanation = await explainFailure(new Response('{"message":"Signature exp
 log('explained ' + explanation.cause)
 `
 
-test('signing loads none of the diagnosis modules; the first explainFailure loads them and explains', async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'iamfetch-lazy-diagnosis-'))
-  t.after(() => rmSync(work, { recursive: true, force: true }))
-  const recorder = writeLoadRecorder(work, { under: '/dist/' })
-  writeFileSync(join(work, 'app.mjs'), APP)
-  const log = join(work, 'log')
-  writeFileSync(log, '')
-  await promisify(execFile)('node', ['--import', recorder, join(work, 'app.mjs'), distEntry], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
-  const lines = readFileSync(log, 'utf8').trim().split('\n')
+test('signing loads none of the diagnosis modules; the first explainFailure loads them and explains', async () => {
+  const lines = await runRecorded(APP, { under: '/dist/', args: [distEntry] })
   const signed = lines.indexOf('signed AWS4-HMAC-SHA256')
   const explained = lines.indexOf('explained clock-skew')
   assert.ok(signed !== -1 && explained > signed, `signed, then explained as clock skew: ${lines}`)

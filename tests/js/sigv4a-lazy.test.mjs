@@ -5,18 +5,14 @@
 // loads under dist/wasm are recorded. (In workerd, a Worker bundles the
 // SigV4a .wasm only when it imports iamfetch/sigv4a: runtimes.test.mjs checks
 // which .wasm a Worker's bundle holds.)
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { distEntry, repoRoot } from './support/paths.mjs'
 import { launchChromium } from './support/browsers.mjs'
-import { writeLoadRecorder } from './support/load-recorder.mjs'
+import { runRecorded } from './support/load-recorder.mjs'
 import { BUILDS } from '../../js/src/build-list.js'
 
 const V4A_FILES = [BUILDS.sigv4a.glue, BUILDS.sigv4a.wasm]
@@ -25,8 +21,6 @@ const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDE
 const SIGV4 = { url: 'https://examplebucket.s3.us-east-1.amazonaws.com/photo.jpg', ...KEYS, service: 's3', region: 'us-east-1' }
 const SIGV4A = { ...SIGV4, signingAlgorithm: 'sigv4a', regionSet: ['*'] }
 
-const work = mkdtempSync(join(tmpdir(), 'iamfetch-lazy-'))
-after(() => rmSync(work, { recursive: true, force: true }))
 
 /** The file names under dist/wasm among what was requested, read or imported. */
 const wasmFiles = (entries) => entries.filter((entry) => entry.includes('/wasm/')).map((entry) => entry.slice(entry.lastIndexOf('/') + 1))
@@ -81,15 +75,7 @@ for (const options of JSON.parse(process.argv[3])) {
 
 test('Node: a SigV4 signature reads and imports no SigV4a file; the first SigV4a signature reads the .wasm and imports the glue', async () => {
   // Records each fs call on a path under dist/wasm (the .wasm files) and each module loaded from there (the glue).
-  const recorder = writeLoadRecorder(work, { under: '/dist/wasm/', reads: true })
-  writeFileSync(join(work, 'signer.mjs'), SIGNER)
-  const log = join(work, 'log')
-  writeFileSync(log, '')
-  await promisify(execFile)('node', ['--import', recorder, join(work, 'signer.mjs'), distEntry, JSON.stringify([SIGV4, SIGV4A])], {
-    env: { ...process.env, IAMFETCH_LOG: log },
-    timeout: 60_000,
-  })
-  const lines = readFileSync(log, 'utf8').trim().split('\n')
+  const lines = await runRecorded(SIGNER, { under: '/dist/wasm/', reads: true, args: [distEntry, JSON.stringify([SIGV4, SIGV4A])] })
   const sigv4 = lines.indexOf('signed AWS4-HMAC-SHA256')
   const sigv4a = lines.indexOf('signed AWS4-ECDSA-P256-SHA256')
   assert.ok(sigv4 !== -1 && sigv4a > sigv4, `both signatures were made, SigV4 first: ${lines}`)

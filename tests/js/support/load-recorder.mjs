@@ -2,8 +2,11 @@
 // module loaded from a path containing `under`, as `import <url>`, and with
 // `reads`, each fs call on such a path, as `read <path>`, appended to the file
 // named by IAMFETCH_LOG. The process is started with `--import <recorder>`.
-import { writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 
 /**
  * Writes the recorder and its module hooks into `dir`.
@@ -39,4 +42,26 @@ export async function load(url, context, next) {
   writeFileSync(join(dir, 'hooks.mjs'), hooks)
   writeFileSync(join(dir, 'recorder.mjs'), recorder)
   return join(dir, 'recorder.mjs')
+}
+
+/**
+ * Runs `app` (an ES module's text) in a fresh Node process whose loads are
+ * recorded (writeLoadRecorder's `under` and `reads`), with `args` after the
+ * app's path, and returns the log's lines: the recorder's, and what the app
+ * appended to IAMFETCH_LOG itself.
+ * @param {string} app
+ * @param {{ under: string, reads?: boolean, args?: string[] }} options
+ */
+export async function runRecorded(app, { under, reads = false, args = [] }) {
+  const work = mkdtempSync(join(tmpdir(), 'iamfetch-loads-'))
+  try {
+    const recorder = writeLoadRecorder(work, { under, reads })
+    writeFileSync(join(work, 'app.mjs'), app)
+    const log = join(work, 'log')
+    writeFileSync(log, '')
+    await promisify(execFile)('node', ['--import', recorder, join(work, 'app.mjs'), ...args], { env: { ...process.env, IAMFETCH_LOG: log }, timeout: 60_000 })
+    return readFileSync(log, 'utf8').trim().split('\n')
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
 }
