@@ -164,158 +164,158 @@ export const AwsV4Signer = /* @__PURE__ */ signerClass()
 
 function signerClass() {
   return class AwsV4Signer {
-  #credentials
-  #settings
-  #canonicalHeaders
-  #signing
-  #diagnosing
-  #preparing
+    #credentials
+    #settings
+    #canonicalHeaders
+    #signing
+    #diagnosing
+    #preparing
 
-  constructor(options) {
-    rejectUnknownOptions(options, SIGNER_OPTIONS, 'AwsV4Signer')
-    const { method, url, headers, body, accessKeyId, secretAccessKey, sessionToken, cache, datetime, ...settings } = options ?? {}
-    if (url == null) throw new IamFetchError('ERR_INVALID_URL', 'url is a required option')
-    if (accessKeyId == null || secretAccessKey == null) {
-      throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'accessKeyId and secretAccessKey are required options')
+    constructor(options) {
+      rejectUnknownOptions(options, SIGNER_OPTIONS, 'AwsV4Signer')
+      const { method, url, headers, body, accessKeyId, secretAccessKey, sessionToken, cache, datetime, ...settings } = options ?? {}
+      if (url == null) throw new IamFetchError('ERR_INVALID_URL', 'url is a required option')
+      if (accessKeyId == null || secretAccessKey == null) {
+        throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'accessKeyId and secretAccessKey are required options')
+      }
+      this.method = method || (body ? 'POST' : 'GET')
+      this.url = wireUrl(url)
+      this.headers = toHeaders(headers)
+      this.body = body
+      this.accessKeyId = accessKeyId
+      this.service = settings.service
+      this.region = settings.region
+      // Accepted for aws4fetch compatibility and unused: aws-sigv4 derives the signing key itself.
+      this.cache = cache ?? new Map()
+      this.datetime = datetime || new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
+      this.signQuery = settings.signQuery
+      this.appendSessionToken = settings.appendSessionToken
+      this.allHeaders = settings.allHeaders
+      this.singleEncode = settings.singleEncode
+      this.#settings = settings
+      this.#credentials = { accessKeyId, secretAccessKey, sessionToken }
     }
-    this.method = method || (body ? 'POST' : 'GET')
-    this.url = wireUrl(url)
-    this.headers = toHeaders(headers)
-    this.body = body
-    this.accessKeyId = accessKeyId
-    this.service = settings.service
-    this.region = settings.region
-    // Accepted for aws4fetch compatibility and unused: aws-sigv4 derives the signing key itself.
-    this.cache = cache ?? new Map()
-    this.datetime = datetime || new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
-    this.signQuery = settings.signQuery
-    this.appendSessionToken = settings.appendSessionToken
-    this.allHeaders = settings.allHeaders
-    this.singleEncode = settings.singleEncode
-    this.#settings = settings
-    this.#credentials = { accessKeyId, secretAccessKey, sessionToken }
-  }
 
-  /** The answer, or a promise of it while the body is read or the build loads; a refusal, as a rejected promise, is kept too. */
-  #signed() {
-    this.#signing ??= settled(() => this.#sign(false))
-    return this.#signing
-  }
-
-  /** The canonical request comes from the diagnostics build, loaded the first time it is asked for. */
-  #diagnosed() {
-    this.#diagnosing ??= settled(() => this.#sign(true))
-    return this.#diagnosing
-  }
-
-  /**
-   * The request as it stands when first signed or diagnosed, body prepared:
-   * both sign this same copy, so diagnosing after sign() (which adds headers,
-   * and in query mode replaces this.url with the presigned URL) still
-   * describes the request that was signed.
-   */
-  #request() {
-    this.#preparing ??= settled(() => whenReady(prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }), (payload) => {
-      // A serialized FormData is sent as hashed, with its multipart boundary.
-      if (payload.contentType) this.headers.set('content-type', payload.contentType)
-      this.body = payload.body
-      // No copy of the URL: its href, kept, tells whether it was changed since.
-      const url = this.url instanceof URL && !this.url.hash ? this.url : wireUrl(this.url)
-      return { payload, method: this.method, url, href: url.href, pairs: headerPairs(this.headers) }
-    }))
-    return this.#preparing
-  }
-
-  #sign(diagnostics) {
-    return whenReady(this.#request(), ({ payload, method, url, href, pairs }) => whenReady(signPairs({
-      method,
-      url: url.href === href ? url : wireUrl(href),
-      pairs,
-      payload,
-      credentials: this.#credentials,
-      options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
-      diagnostics,
-    }), (signed) => this.#keep(signed)))
-  }
-
-  /** aws4fetch's public fields, as they stand once signed. */
-  #keep(signed) {
-    this.service = signed.service
-    this.region = signed.region
-    this.signedHeaders = signed.signedHeaders.join(';')
-    // SigV4a's scope names no region: its region set is signed as a header or query parameter instead.
-    const day = signed.amzDate.slice(0, 8)
-    this.credentialString = signed.region ? `${day}/${signed.region}/${signed.service}/aws4_request` : `${day}/${signed.service}/aws4_request`
-    if (signed.canonicalRequest !== undefined) {
-      const lines = signed.canonicalRequest.split('\n')
-      this.encodedPath = lines[1]
-      this.encodedSearch = lines[2]
-      this.#canonicalHeaders = lines.slice(3, lines.length - 3).join('\n')
+    /** The answer, or a promise of it while the body is read or the build loads; a refusal, as a rejected promise, is kept too. */
+    #signed() {
+      this.#signing ??= settled(() => this.#sign(false))
+      return this.#signing
     }
-    return signed
-  }
 
-  /** aws4fetch's field, as a getter: it holds the session token, so JSON.stringify(signer) must not see it. */
-  get canonicalHeaders() {
-    return this.#canonicalHeaders
-  }
+    /** The canonical request comes from the diagnostics build, loaded the first time it is asked for. */
+    #diagnosed() {
+      this.#diagnosing ??= settled(() => this.#sign(true))
+      return this.#diagnosing
+    }
 
-  /**
-   * The fields as printed (JSON.stringify, util.inspect, Deno's console):
-   * once signed, the headers or the presigned URL hold the session token,
-   * which is redacted here and only here.
-   */
-  toJSON() {
-    const headers = {}
-    for (const [name, value] of this.headers) headers[name] = name === 'x-amz-security-token' ? REDACTED : value
-    const url = new URL(this.url)
-    if (url.searchParams.has('X-Amz-Security-Token')) url.searchParams.set('X-Amz-Security-Token', REDACTED)
-    // Once diagnosed in query mode, aws4fetch's encodedSearch holds the token too.
-    const encodedSearch = this.encodedSearch?.replace(/(^|&)(X-Amz-Security-Token=)[^&]*/, `$1$2${REDACTED}`)
-    return { ...this, url: url.href, headers, ...(encodedSearch === undefined ? {} : { encodedSearch }) }
-  }
+    /**
+     * The request as it stands when first signed or diagnosed, body prepared:
+     * both sign this same copy, so diagnosing after sign() (which adds headers,
+     * and in query mode replaces this.url with the presigned URL) still
+     * describes the request that was signed.
+     */
+    #request() {
+      this.#preparing ??= settled(() => whenReady(prepareBody(this.body, { declaredHash: declaredPayloadHash(this.headers, this.#settings) }), (payload) => {
+        // A serialized FormData is sent as hashed, with its multipart boundary.
+        if (payload.contentType) this.headers.set('content-type', payload.contentType)
+        this.body = payload.body
+        // No copy of the URL: its href, kept, tells whether it was changed since.
+        const url = this.url instanceof URL && !this.url.hash ? this.url : wireUrl(this.url)
+        return { payload, method: this.method, url, href: url.href, pairs: headerPairs(this.headers) }
+      }))
+      return this.#preparing
+    }
 
-  [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
-    return `AwsV4Signer ${inspect(this.toJSON(), options)}`
-  }
+    #sign(diagnostics) {
+      return whenReady(this.#request(), ({ payload, method, url, href, pairs }) => whenReady(signPairs({
+        method,
+        url: url.href === href ? url : wireUrl(href),
+        pairs,
+        payload,
+        credentials: this.#credentials,
+        options: { ...this.#settings, service: this.service, region: this.region, datetime: this.datetime },
+        diagnostics,
+      }), (signed) => this.#keep(signed)))
+    }
 
-  [Symbol.for('Deno.customInspect')](inspect, options) {
-    return `AwsV4Signer ${inspect(this.toJSON(), options)}`
-  }
+    /** aws4fetch's public fields, as they stand once signed. */
+    #keep(signed) {
+      this.service = signed.service
+      this.region = signed.region
+      this.signedHeaders = signed.signedHeaders.join(';')
+      // SigV4a's scope names no region: its region set is signed as a header or query parameter instead.
+      const day = signed.amzDate.slice(0, 8)
+      this.credentialString = signed.region ? `${day}/${signed.region}/${signed.service}/aws4_request` : `${day}/${signed.service}/aws4_request`
+      if (signed.canonicalRequest !== undefined) {
+        const lines = signed.canonicalRequest.split('\n')
+        this.encodedPath = lines[1]
+        this.encodedSearch = lines[2]
+        this.#canonicalHeaders = lines.slice(3, lines.length - 3).join('\n')
+      }
+      return signed
+    }
 
-  /**
-   * As aws4fetch does, the signature's headers are set on `this.headers`, and
-   * a presigned URL replaces `this.url`; both are returned.
-   * @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>}
-   */
-  async sign() {
-    let signed = this.#signed()
-    if (signed instanceof Promise) signed = await signed
-    for (const [name, value] of signed.headers) this.headers.set(name, value)
-    if (signed.url !== this.url.href) this.url = new URL(signed.url)
-    return { method: this.method, url: this.url, headers: this.headers, body: this.body }
-  }
+    /** aws4fetch's field, as a getter: it holds the session token, so JSON.stringify(signer) must not see it. */
+    get canonicalHeaders() {
+      return this.#canonicalHeaders
+    }
 
-  async authHeader() {
-    const signed = await this.#signed()
-    return signed.headers.find(([name]) => name === 'authorization')?.[1]
-  }
+    /**
+     * The fields as printed (JSON.stringify, util.inspect, Deno's console):
+     * once signed, the headers or the presigned URL hold the session token,
+     * which is redacted here and only here.
+     */
+    toJSON() {
+      const headers = {}
+      for (const [name, value] of this.headers) headers[name] = name === 'x-amz-security-token' ? REDACTED : value
+      const url = new URL(this.url)
+      if (url.searchParams.has('X-Amz-Security-Token')) url.searchParams.set('X-Amz-Security-Token', REDACTED)
+      // Once diagnosed in query mode, aws4fetch's encodedSearch holds the token too.
+      const encodedSearch = this.encodedSearch?.replace(/(^|&)(X-Amz-Security-Token=)[^&]*/, `$1$2${REDACTED}`)
+      return { ...this, url: url.href, headers, ...(encodedSearch === undefined ? {} : { encodedSearch }) }
+    }
 
-  async signature() {
-    return (await this.#signed()).signature
-  }
+    [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
+      return `AwsV4Signer ${inspect(this.toJSON(), options)}`
+    }
 
-  async stringToSign() {
-    return (await this.#diagnosed()).stringToSign
-  }
+    [Symbol.for('Deno.customInspect')](inspect, options) {
+      return `AwsV4Signer ${inspect(this.toJSON(), options)}`
+    }
 
-  async canonicalString() {
-    return (await this.#diagnosed()).canonicalRequest
-  }
+    /**
+     * As aws4fetch does, the signature's headers are set on `this.headers`, and
+     * a presigned URL replaces `this.url`; both are returned.
+     * @returns {Promise<{ method: string, url: URL, headers: Headers, body: any }>}
+     */
+    async sign() {
+      let signed = this.#signed()
+      if (signed instanceof Promise) signed = await signed
+      for (const [name, value] of signed.headers) this.headers.set(name, value)
+      if (signed.url !== this.url.href) this.url = new URL(signed.url)
+      return { method: this.method, url: this.url, headers: this.headers, body: this.body }
+    }
 
-  async hexBodyHash() {
-    return (await this.#signed()).payloadHash
-  }
+    async authHeader() {
+      const signed = await this.#signed()
+      return signed.headers.find(([name]) => name === 'authorization')?.[1]
+    }
+
+    async signature() {
+      return (await this.#signed()).signature
+    }
+
+    async stringToSign() {
+      return (await this.#diagnosed()).stringToSign
+    }
+
+    async canonicalString() {
+      return (await this.#diagnosed()).canonicalRequest
+    }
+
+    async hexBodyHash() {
+      return (await this.#signed()).payloadHash
+    }
   }
 }
 
