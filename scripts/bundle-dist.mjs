@@ -67,14 +67,6 @@ const { metafile } = await build({
     name: 'shared-first',
     setup(build) {
       build.onResolve({ filter: /^entry:/ }, ({ path }) => ({ path: path.slice('entry:'.length), namespace: 'entry' }))
-      // js/package.json's sideEffects names dist/ files: esbuild would read it as "src/ has none" and drop
-      // `import './load.node.js'`. Every source module counts as having side effects here; the /* @__PURE__ */
-      // annotations are kept (ignoring them would also drop them from dist, where users' bundlers read them).
-      build.onResolve({ filter: /^[./]/ }, async ({ path, importer, resolveDir, kind, pluginData }) => {
-        if (pluginData?.sideEffectsResolved || kind === 'entry-point') return undefined
-        const resolved = await build.resolve(path, { importer, resolveDir, kind, pluginData: { sideEffectsResolved: true } })
-        return resolved.errors.length || resolved.external ? undefined : { ...resolved, sideEffects: true }
-      })
       // iamfetch/proxy's runtime entries register the wasm loaders by importing the main entry of their
       // runtime (`../index.node.js` for `../load.node.js`): each loader is then reached by one entry and
       // lands in it, instead of a chunk of its own that the main entry would load too.
@@ -85,6 +77,15 @@ const { metafile } = await build({
       build.onResolve({ filter: /^\./ }, ({ path, kind, resolveDir }) => {
         const entry = relative(src, join(resolveDir, path))
         return kind === 'dynamic-import' && entries.includes(entry) ? { path: entry, namespace: 'entry' } : undefined
+      })
+      // Last, for the imports the rules above leave: js/package.json's sideEffects names dist/ files, so
+      // esbuild would read it as "src/ has none" and drop `import './load.node.js'`. Every source module
+      // counts as having side effects here; the /* @__PURE__ */ annotations are kept (ignoring them would
+      // also drop them from dist, where users' bundlers read them).
+      build.onResolve({ filter: /^[./]/ }, async ({ path, importer, resolveDir, kind, pluginData }) => {
+        if (pluginData?.sideEffectsResolved || kind === 'entry-point') return undefined
+        const resolved = await build.resolve(path, { importer, resolveDir, kind, pluginData: { sideEffectsResolved: true } })
+        return resolved.errors.length || resolved.external ? undefined : { ...resolved, sideEffects: true }
       })
       build.onLoad({ filter: /.*/, namespace: 'entry' }, ({ path }) => ({
         contents: [...SHARED.map((module) => `import ${JSON.stringify(join(src, module))}`), `export * from ${JSON.stringify(join(src, path))}`].join('\n'),
