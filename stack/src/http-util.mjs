@@ -84,6 +84,38 @@ export async function readBody(req, limit) {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Reads a request to its end, handing each piece to `onPiece` (awaited, for
+ * backpressure) until it throws; the rest is read and dropped, so that the
+ * answer follows a complete request, as clients that are still sending expect.
+ * @returns {Promise<Error | undefined>} what onPiece threw
+ */
+export async function consumeBody(req, onPiece) {
+  let failure;
+  // No break out of the loop: that would destroy the request and its socket.
+  for await (const piece of req) {
+    if (failure) continue;
+    try {
+      await onPiece(piece);
+    } catch (err) {
+      failure = err;
+    }
+  }
+  return failure;
+}
+
+/** The body up to `limit` bytes; past it, tooLarge and the rest dropped. */
+export async function readBodyUpTo(req, limit) {
+  const pieces = [];
+  let size = 0;
+  const failure = await consumeBody(req, (piece) => {
+    size += piece.length;
+    if (size > limit) throw new Error('too large');
+    pieces.push(piece);
+  });
+  return { body: Buffer.concat(pieces), size, tooLarge: failure !== undefined };
+}
+
 /** REST-JSON error: status, x-amzn-ErrorType header and a JSON body. */
 export function sendJsonError(ctx, status, type, body) {
   ctx.errorType = type;

@@ -48,6 +48,12 @@
  *   stack.clearFaults(endpointName?)
  *   stack.setClockOffset(seconds)  shifts the whole stack's clock (Date headers, skew checks,
  *                     token and credential expiry)
+ *   stack.s3Object(bucket, key)  what the S3 endpoint stored, without the bytes:
+ *                     { size, etag, contentType, checksum?: { algorithm, value }, storage }
+ *                     storage: 'memory' (up to 8 MiB), 'file' (a temporary file, up to
+ *                     config.s3.storeLimitBytes, default 128 MiB), 'metadata' (beyond: the
+ *                     bytes were checked and dropped). undefined when there is none.
+ *                     Over HTTP: HEAD with x-amz-checksum-mode: ENABLED gives the same.
  *   stack.config      the normalized config
  *   await stack.stop()
  *
@@ -99,6 +105,7 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
   const portFor = (name) => ports[name] ?? (portBase === undefined ? 0 : portBase + order.indexOf(name));
 
   const started = new Map(); // name -> { url, stop, signing, extraStop }
+  let s3Objects;
   async function start(endpoint) {
     const server = await startEndpoint({ ...endpoint, port: portFor(endpoint.name), faults, log });
     started.set(endpoint.name, { ...server, signing: endpoint.signing, stopExtra: endpoint.stop });
@@ -119,7 +126,12 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     }
     if (config.restApi) await start(apiGatewayEndpoint('rest', config.restApi, config, store));
     if (config.httpApi) await start(apiGatewayEndpoint('http', config.httpApi, config, store));
-    if (config.s3) for (const endpoint of s3Endpoints(config.s3, config, store)) await start(endpoint);
+    if (config.s3) {
+      for (const endpoint of s3Endpoints(config.s3, config, store)) {
+        await start(endpoint);
+        s3Objects ??= endpoint.objects;
+      }
+    }
     if (config.containerCredentials) await start(containerCredentialsEndpoint(config.containerCredentials, config, store));
     if (config.instanceMetadata) await start(instanceMetadataEndpoint(config.instanceMetadata, config, store));
   } catch (err) {
@@ -177,6 +189,12 @@ export async function startStack({ config: configOption, portBase, ports = {}, l
     setFault: (endpoint, spec, { times } = {}) => faults.set(endpoint, spec, times),
     clearFaults: (endpoint) => faults.clear(endpoint),
     setClockOffset: (seconds) => faults.setClockOffset(seconds),
+    s3Object(bucket, key) {
+      const object = s3Objects?.get(bucket, key);
+      if (!object) return undefined;
+      const { size, etag, contentType, checksum, storage } = object;
+      return { size, etag, contentType, checksum, storage };
+    },
     stop() {
       stopping ??= Promise.all([...started.values()].map(async (s) => {
         await s.stop();

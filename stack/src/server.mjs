@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULT_HEADER, FaultSpecError } from './faults.mjs';
-import { newRequestId, parseQuery, readBody, receivedHeaders, splitTarget } from './http-util.mjs';
+import { consumeBody, newRequestId, parseQuery, readBody, receivedHeaders, splitTarget } from './http-util.mjs';
 
 // Large enough for Lambda's 6 MB request limit plus headroom; endpoints
 // enforce their own limits below it.
@@ -21,8 +21,11 @@ const BODY_LIMIT = 8 * 1024 * 1024;
  * @param {(ctx, fault: 'throttle'|500|503) => void} o.renderFault   the endpoint's own error shape
  * @param {(ctx) => void} [o.prepare]   sets response headers every answer needs, faults included (CORS)
  * @param {string|null} [o.requestIdHeader]     header carrying the request id (null: none)
+ * @param {(ctx) => boolean} [o.streamBody]   true: the handler reads ctx.req itself, with no
+ *   size limit (S3 uploads), and ctx.body stays empty; an answer then waits until
+ *   the rest of the request has arrived (dropped), as a client still sending expects
  */
-export async function startEndpoint({ name, port, faults, log, handle, renderFault, prepare, requestIdHeader = 'x-amzn-RequestId' }) {
+export async function startEndpoint({ name, port, faults, log, handle, renderFault, prepare, streamBody, requestIdHeader = 'x-amzn-RequestId' }) {
   const server = http.createServer((req, res) => {
     serve(req, res).catch((err) => {
       process.stderr.write(`iamfetch-stack: ${name}: ${err.stack ?? err}\n`);
@@ -56,7 +59,9 @@ export async function startEndpoint({ name, port, faults, log, handle, renderFau
         return res;
       },
       send(status, headers, body) {
-        ctx.writeHead(status, headers).end(body);
+        if (!ctx.streamed || req.complete) return ctx.writeHead(status, headers).end(body);
+        req.resume();
+        req.once('end', () => ctx.writeHead(status, headers).end(body));
       },
     };
     res.on('close', () => {
@@ -88,14 +93,16 @@ export async function startEndpoint({ name, port, faults, log, handle, renderFau
     if (fault.spec.throttle) return renderFault(ctx, 'throttle');
     if (fault.spec.status) return renderFault(ctx, fault.spec.status);
 
+    ctx.streamed = streamBody?.(ctx) ?? false;
     try {
-      ctx.body = await readBody(req, BODY_LIMIT);
+      if (!ctx.streamed) ctx.body = await readBody(req, BODY_LIMIT);
     } catch (err) {
       if (err.code !== 'BODY_TOO_LARGE') throw err;
       ctx.errorType = 'RequestEntityTooLarge';
       return ctx.send(413, { connection: 'close' }, '');
     }
     if (fault.spec.reset === 'before-answer') {
+      if (ctx.streamed) await consumeBody(req, () => {});
       ctx.errorType = 'reset';
       req.socket.resetAndDestroy();
       return;

@@ -126,7 +126,7 @@ function checkClock(longDate, requestMs, now, pastMs, futureMs, pastText, future
   }
 }
 
-function checkCredentials(store, accessKeyId, sessionToken, now) {
+export function checkCredentials(store, accessKeyId, sessionToken, now) {
   const record = store.lookup(accessKeyId);
   // A long-term key with a token, a temporary key without its own token, or an
   // unknown key all get the same answer from AWS.
@@ -184,7 +184,8 @@ export function decodeS3Path(rawPath) {
  *   algorithms: those the endpoint takes, SigV4's alone by default. Another
  *   one is refused after the scope check, so that a scope for the wrong region
  *   is named first, as an S3 Multi-Region Access Point does.
- * @returns {Promise<{ principal, accessKeyId }>} or throws SigV4Error
+ * @returns {Promise<{ principal, accessKeyId, algorithm, signature, longDate, scope, signedHeaderNames, presigned }>}
+ *   (scope without the key id: date/region/service/aws4_request) or throws SigV4Error
  */
 export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5, s3 = false, algorithms = [SIGV4_ALGORITHM] }) {
   const { headers, query } = ctx;
@@ -256,5 +257,7 @@ export async function verifySigV4(ctx, { service, region, store, skewMinutes = 5
   if (!matches) {
     throw new SigV4Error('signature', SIGNATURE_MISMATCH, { canonicalRequest, stringToSign, accessKeyId, signatureProvided: auth.signature });
   }
-  return { principal: record.principal, accessKeyId };
+  // What S3 needs past the check: the seed of a chunk-signature chain, and
+  // which headers were signed.
+  return { principal: record.principal, accessKeyId, algorithm: auth.algorithm, signature: auth.signature, longDate, scope, signedHeaderNames, presigned };
 }
