@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package: the three wasm builds of the crate that
+# Builds the npm package: the four wasm builds of the crate that
 # js/src/build-list.js names, each cargo → wasm-bindgen → wasm-opt, into
 # js/dist/wasm under the list's file names, the JS sources into js/dist, then
 # prints the sizes users download.
@@ -13,6 +13,8 @@
 # - diagnostics (both algorithms, and the canonical request and string to
 #   sign): loaded only when asked for. It keeps Debug formatting, which its
 #   trace capture reads through.
+# - s3: S3's checksums, chunk signatures and POST policy signatures, loaded
+#   beside the core the first time a request asks for one.
 # Each falls back to stable (larger) when no nightly with rust-src can be had.
 # All three take three dependency patches (scripts/patches): core 69,651 →
 # 56,577 B gzip -9 (163,244 → 135,058 raw), bare sign() within noise.
@@ -86,6 +88,7 @@ cargo_build() {
     core) wasm_build target/wasm-default -Zfmt-debug=none --no-default-features --features tracing-off ;;
     sigv4a) wasm_build target/wasm-sigv4a -Zfmt-debug=none --no-default-features --features tracing-off,sigv4a ;;
     diagnostics) wasm_build target/wasm-diagnostics "" --features sigv4a ;;
+    s3) wasm_build target/wasm-s3 -Zfmt-debug=none --no-default-features --features tracing-off,s3 ;;
     *) echo "scripts/build.sh: js/src/build-list.js names a build $1 that this script has no cargo settings for" >&2; exit 1 ;;
   esac
 }

@@ -20,16 +20,19 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
-step "lint: clippy, native and wasm32, the three builds' features (SystemTime::now is a disallowed method)"
+step "lint: clippy, native and wasm32, the four builds' features (SystemTime::now is a disallowed method)"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --all-targets --features sigv4a --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --features sigv4a --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off,sigv4a --quiet -- -D warnings
+cargo clippy --all-targets --features s3 --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features tracing-off,s3 --quiet -- -D warnings
 
-step "Rust: unit tests, the AWS v4 and v4a suites, behaviour, no-panic property test (with and without SigV4a)"
+step "Rust: unit tests, the AWS v4 and v4a suites, behaviour, no-panic property test (with and without SigV4a), S3's worked examples"
 cargo test --release --quiet
 cargo test --release --features sigv4a --quiet
+cargo test --release --features s3 --quiet
 
 step "Rust inside wasm: Node, then headless Chromium (wasm-bindgen-test; webdriver.json holds Chromium's flags)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner

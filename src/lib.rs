@@ -9,14 +9,23 @@
 //! The `diagnostics` feature (on by default natively) adds the canonical
 //! request and string to sign; the default wasm build leaves it out, and JS
 //! loads a second build that has it only when asked.
+//!
+//! The `s3` feature adds S3's checksums, aws-chunked signed uploads and POST
+//! policy signatures: a fourth wasm build, loaded beside the core when first used.
 #![warn(missing_docs)]
 
+#[cfg(feature = "s3")]
+pub mod aws_chunked;
 #[cfg(feature = "diagnostics")]
 mod capture;
+#[cfg(feature = "s3")]
+pub mod checksum;
 #[cfg(feature = "diagnostics")]
 mod diagnostics;
 pub mod error;
 pub mod hash;
+#[cfg(feature = "s3")]
+pub mod post_policy;
 mod s3_key;
 pub mod settings;
 mod sign;
@@ -28,7 +37,7 @@ pub mod wire;
 pub use error::{Error, ErrorCode};
 pub use hash::{sha256_hex, Sha256};
 pub use settings::{
-    Algorithm, ContentHashHeader, Credentials, Diagnostics, HeaderSelection, Payload, Request, SessionTokenPlacement,
+    Algorithm, ChecksumAlgorithm, ContentHashHeader, Credentials, Diagnostics, HeaderSelection, Payload, Request, SessionTokenPlacement,
     SignatureLocation, Signed, SigningDiagnostics, SigningSettings, UriEncoding,
 };
 pub use sign::sign;

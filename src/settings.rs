@@ -10,6 +10,12 @@ pub const MAX_EXPIRES_IN: u32 = 604_800;
 /// The payload hash S3 accepts in place of a body hash.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The payload hash of an aws-chunked upload whose chunks are signed.
+pub const STREAMING_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+
+/// The same, with a signed trailer (a checksum) after the last chunk.
+pub const STREAMING_PAYLOAD_TRAILER: &str = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+
 /// More headers than this are refused: aws-sigv4's `http::HeaderMap` panics
 /// past about 24,500, and no real request comes near.
 pub const MAX_HEADERS: usize = 10_000;
@@ -254,6 +260,50 @@ spelled!(ContentHashHeader { "include" => Include, "omit" => Omit });
 spelled!(Diagnostics { "off" => Off, "capture" => Capture });
 spelled!(Algorithm { "sigv4" => SigV4, "sigv4a" => SigV4a });
 spelled!(SignatureLocationName { "headers" => Headers, "query" => Query });
+spelled!(ChecksumAlgorithm {
+    "CRC32" => Crc32,
+    "CRC32C" => Crc32c,
+    "CRC64NVME" => Crc64Nvme,
+    "SHA1" => Sha1,
+    "SHA256" => Sha256,
+    "MD5" => Md5,
+});
+
+/// A checksum S3 verifies: one of its `x-amz-checksum-*` algorithms, or MD5
+/// for `Content-MD5`. Spelled as S3's `ChecksumAlgorithm` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChecksumAlgorithm {
+    /// CRC-32 (ISO-HDLC), `x-amz-checksum-crc32`.
+    Crc32,
+    /// CRC-32C (Castagnoli), `x-amz-checksum-crc32c`.
+    Crc32c,
+    /// CRC-64/NVME, `x-amz-checksum-crc64nvme`.
+    Crc64Nvme,
+    /// SHA-1, `x-amz-checksum-sha1`.
+    Sha1,
+    /// SHA-256, `x-amz-checksum-sha256`.
+    Sha256,
+    /// MD5, `Content-MD5` only.
+    Md5,
+}
+
+impl ChecksumAlgorithm {
+    /// Every algorithm.
+    pub const ALL: &'static [ChecksumAlgorithm] =
+        &[Self::Crc32, Self::Crc32c, Self::Crc64Nvme, Self::Sha1, Self::Sha256, Self::Md5];
+
+    /// The header that carries it: `x-amz-checksum-<name in lower case>`, or `content-md5`.
+    pub fn header_name(self) -> &'static str {
+        match self {
+            Self::Crc32 => "x-amz-checksum-crc32",
+            Self::Crc32c => "x-amz-checksum-crc32c",
+            Self::Crc64Nvme => "x-amz-checksum-crc64nvme",
+            Self::Sha1 => "x-amz-checksum-sha1",
+            Self::Sha256 => "x-amz-checksum-sha256",
+            Self::Md5 => "content-md5",
+        }
+    }
+}
 
 /// [`SignatureLocation`] as JS names it: a presigned URL's lifetime is a field of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -85,7 +85,7 @@ pub fn sign(
     sign_explained(settings.diagnostics, credentials, settings, sign_once, finish)
 }
 
-fn identity_of(credentials: &Credentials) -> Identity {
+pub(crate) fn identity_of(credentials: &Credentials) -> Identity {
     // Identity::new, not `.into()`: the From impl builds a feature-tracking
     // config layer that signing never reads (about 4 KB of wasm).
     Identity::new(
@@ -228,7 +228,7 @@ fn payload_hash(payload: Payload<'_>, service: &str, location: SignatureLocation
         }
         Payload::Bytes(bytes) => return Ok(sha256_hex(bytes)),
     };
-    validate::payload_hash(declared, service)?;
+    validate::payload_hash(declared, service, location)?;
     Ok(declared.to_owned())
 }
 

@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorCode};
 use crate::hash::is_sha256_hex;
 use crate::settings::{
-    Credentials, SignatureLocation, SigningSettings, MAX_EXPIRES_IN, MAX_HEADERS, UNSIGNED_PAYLOAD,
+    Credentials, SignatureLocation, SigningSettings, MAX_EXPIRES_IN, MAX_HEADERS, STREAMING_PAYLOAD, STREAMING_PAYLOAD_TRAILER, UNSIGNED_PAYLOAD,
 };
 
 /// The longest path and query `http::Uri` holds (its `MAX_LEN`); longer panics inside aws-sigv4.
@@ -118,6 +118,16 @@ pub(crate) fn service_and_region<'a>(
     Ok((service, region))
 }
 
+/// A SigV4 scope's service and region as given outright (the chunks of an
+/// upload, a POST policy): both are required.
+#[cfg(feature = "s3")]
+pub(crate) fn scope(service: &str, region: &str) -> Result<(), Error> {
+    match service_and_region("", Some(service), Some(region))? {
+        (_, Some(_)) => Ok(()),
+        (_, None) => Err(Error::new(ErrorCode::MissingRegion, "a `region` is required")),
+    }
+}
+
 /// Each entry of SigV4a's region set: a region name, or a wildcard such as `*` or `us-*`.
 /// Only the sigv4a build signs a region set.
 #[cfg(feature = "sigv4a")]
@@ -145,14 +155,21 @@ pub(crate) fn location(location: SignatureLocation) -> Result<(), Error> {
     }
 }
 
-/// A payload hash given by the caller: a SHA-256 in lowercase hex, or
-/// UNSIGNED-PAYLOAD, which only S3 accepts.
-pub(crate) fn payload_hash(hash: &str, service: &str) -> Result<(), Error> {
+/// A payload hash given by the caller: a SHA-256 in lowercase hex, or one of
+/// the values only S3 accepts: UNSIGNED-PAYLOAD, and the aws-chunked
+/// STREAMING-… values, whose chunks are signed after the headers (so never in
+/// a presigned URL).
+pub(crate) fn payload_hash(hash: &str, service: &str, location: SignatureLocation) -> Result<(), Error> {
     match hash {
         UNSIGNED_PAYLOAD if service == "s3" => Ok(()),
-        UNSIGNED_PAYLOAD => Err(Error::new(
+        STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER if service == "s3" && location == SignatureLocation::Headers => Ok(()),
+        UNSIGNED_PAYLOAD | STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER if service != "s3" => Err(Error::new(
             ErrorCode::UnsignedPayload,
-            format!("UNSIGNED-PAYLOAD is accepted only by S3, not by '{service}': sign the body hash"),
+            format!("{hash} is accepted only by S3, not by '{service}': sign the body hash"),
+        )),
+        STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER => Err(Error::new(
+            ErrorCode::InvalidPayloadHash,
+            format!("{hash} signs the chunks of an upload sent with the request: it cannot be presigned"),
         )),
         hash if is_sha256_hex(hash) => Ok(()),
         _ => Err(Error::new(

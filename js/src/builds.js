@@ -1,4 +1,4 @@
-// The glue of the three builds of the Rust core (build-list.js), as every
+// The glue of the four builds of the Rust core (build-list.js), as every
 // runtime entry registers them. Each build's glue is the same everywhere;
 // where its .wasm comes from is the runtime entry's (load.*.js). The lazy
 // builds' glue is imported on first use, so a bundler that splits chunks keeps
@@ -10,6 +10,7 @@ const GLUE = {
   core: async () => createBindings,
   sigv4a: async () => (await import('./wasm/iamfetch_v4a.js')).createBindings,
   diagnostics: async () => (await import('./wasm/iamfetch_diag.js')).createBindings,
+  s3: async () => (await import('./wasm/iamfetch_s3.js')).createBindings,
 }
 
 /**

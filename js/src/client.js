@@ -278,17 +278,28 @@ export class AwsClient {
   #signPrepared(prepared) {
     if (prepared.oac) return this.#built(prepared, undefined, undefined)
     const { settings, signal } = prepared
+    return whenReady(this.#credentialsFor(settings, signal), (credentials) => {
+      const datetime = this.#signingTime(settings)
+      const { method, url, pairs, payload } = prepared
+      return whenReady(signPairs({ method, url, pairs, payload, credentials, options: settings, datetime }), (signed) => this.#built(prepared, credentials, signed))
+    })
+  }
+
+  /** The credentials to sign with: the provider's (cached, or a promise while fetched), overridden by any given in `settings`. */
+  #credentialsFor(settings, signal) {
     if (!this.#credentials && !settings.accessKeyId) {
       throw new IamFetchError('ERR_MISSING_CREDENTIALS', 'this client has no credentials: pass `credentials`, or accessKeyId and secretAccessKey')
     }
     const provided = this.#credentials ? (this.#credentials.cached() ?? this.#credentials(signal)) : {}
     return whenReady(provided, (provided) => {
       const given = pickCredentials(settings)
-      const credentials = given ? { ...provided, ...given } : provided
-      const datetime = settings.datetime ?? Date.now() + this.#clockOffsetMs
-      const { method, url, pairs, payload } = prepared
-      return whenReady(signPairs({ method, url, pairs, payload, credentials, options: settings, datetime }), (signed) => this.#built(prepared, credentials, signed))
+      return given ? { ...provided, ...given } : provided
     })
+  }
+
+  /** The signing time (epoch ms): `datetime` if given, else now corrected by the clock offset learned from AWS. */
+  #signingTime(settings) {
+    return settings.datetime ?? Date.now() + this.#clockOffsetMs
   }
 
   /** The Request sent, and what explainFailure remembers of it. */

@@ -98,6 +98,14 @@ function sourcesByBuild(source) {
   }
 }
 
+/**
+ * Loads a lazily loaded build (build-list.js) the first time it is asked for;
+ * resolves once its bindings are live. ERR_WASM_LOAD when it cannot be had.
+ */
+export function ready(which) {
+  return builds[which].bindings ? Promise.resolve() : load(which)
+}
+
 /** The loaded core's bindings; throws if `init()` has not finished. */
 export function wasm() {
   return loaded('core')

@@ -12,4 +12,5 @@ registerBuilds(withGlue({
   core: () => coreModule,
   sigv4a: async () => (await import('./wasm/iamfetch_v4a_bg.wasm?module')).default,
   diagnostics: async () => (await import('./wasm/iamfetch_diag_bg.wasm?module')).default,
+  s3: async () => (await import('./wasm/iamfetch_s3_bg.wasm?module')).default,
 }))

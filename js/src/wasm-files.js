@@ -7,4 +7,5 @@ export const WASM_FILES = {
   core: () => new URL('./wasm/iamfetch_bg.wasm', import.meta.url),
   sigv4a: () => new URL('./wasm/iamfetch_v4a_bg.wasm', import.meta.url),
   diagnostics: () => new URL('./wasm/iamfetch_diag_bg.wasm', import.meta.url),
+  s3: () => new URL('./wasm/iamfetch_s3_bg.wasm', import.meta.url),
 }

@@ -4,7 +4,7 @@
 // export condition, with its `./wasm/…` imports and core.js's registerBuilds
 // replaced (a module resolve hook): every build's source and glue must then
 // resolve to exactly the list's file for that build, and the entries a
-// runtime gets (`iamfetch`, `iamfetch/sigv4a`, `iamfetch/diagnostics`, and
+// runtime gets (`iamfetch`, `iamfetch/sigv4a`, `iamfetch/diagnostics`, `iamfetch/s3`, and
 // their iamfetch/inline forms) must between them register every build.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -103,7 +103,7 @@ async function checkRuntime(condition, subpaths) {
 const conditionsOf = (subpath) => Object.keys(manifest.exports[subpath]).filter((name) => name !== 'types')
 
 test('build-list.js names, for each build, a .wasm, its glue, its inline module and a label, no file twice', () => {
-  assert.deepEqual(Object.keys(BUILDS), ['core', 'sigv4a', 'diagnostics'])
+  assert.deepEqual(Object.keys(BUILDS), ['core', 'sigv4a', 'diagnostics', 's3'])
   const files = Object.values(BUILDS).flatMap(({ wasm, glue, inline }) => [wasm, glue, inline])
   assert.equal(new Set(files).size, files.length, files.join(', '))
   for (const [which, build] of Object.entries(BUILDS)) {
@@ -115,14 +115,14 @@ test('build-list.js names, for each build, a .wasm, its glue, its inline module 
 })
 
 for (const condition of conditionsOf('.')) {
-  test(`iamfetch, iamfetch/sigv4a and iamfetch/diagnostics under the ${condition} condition register every build, each from the list's files`, async () => {
-    await checkRuntime(condition, ['.', './sigv4a', './diagnostics'])
+  test(`iamfetch, iamfetch/sigv4a, iamfetch/diagnostics and iamfetch/s3 under the ${condition} condition register every build, each from the list's files`, async () => {
+    await checkRuntime(condition, ['.', './sigv4a', './diagnostics', './s3'])
   })
 }
 
 for (const condition of conditionsOf('./inline')) {
-  test(`iamfetch/inline and its /sigv4a and /diagnostics under the ${condition} condition register every build, each from the list's files`, async () => {
-    await checkRuntime(condition, ['./inline', './inline/sigv4a', './inline/diagnostics'])
+  test(`iamfetch/inline and its /sigv4a, /diagnostics and /s3 under the ${condition} condition register every build, each from the list's files`, async () => {
+    await checkRuntime(condition, ['./inline', './inline/sigv4a', './inline/diagnostics', './inline/s3'])
   })
 }
 

@@ -1,0 +1,3 @@
+// For TypeScript's legacy `moduleResolution: "node"` (node10), which does not
+// read package.json "exports": `iamfetch/s3` resolves to this file there.
+export {}
