@@ -133,6 +133,8 @@ class Upload {
     this.#pieces = [];
     this.#drained = undefined;
     if (this.#file) {
+      // Writes still queued fail once it is destroyed; they are meant to.
+      this.#file.on('error', () => {});
       this.#file.destroy();
       release({ storage: 'file', path: this.#path });
       this.#file = undefined;

@@ -30,7 +30,7 @@ export async function checksumOf(algorithm, bytes) {
   return Buffer.from(await checksum.digest()).toString('base64');
 }
 
-/** Every framed piece of an aws-chunked body, signed from `seed`, in order. */
+/** Every framed piece of an aws-chunked body (chunks: any iterable of non-empty Buffers), signed from `seed`, in order. */
 export function* chunkedPieces({ chunks, key, amzDate, scope, seed, trailer }) {
   let previous = seed;
   const sign = (kind, hash) => {
@@ -40,12 +40,14 @@ export function* chunkedPieces({ chunks, key, amzDate, scope, seed, trailer }) {
     previous = createHmac('sha256', key).update(stringToSign).digest('hex');
     return previous;
   };
-  for (const chunk of [...chunks, Buffer.alloc(0)]) {
-    const signature = key ? `;chunk-signature=${sign('chunk', sha256Hex(chunk))}` : '';
-    yield Buffer.from(`${chunk.length.toString(16)}${signature}\r\n`);
-    if (chunk.length) yield chunk;
-    if (chunk.length) yield Buffer.from('\r\n');
+  const header = (chunk) => Buffer.from(`${chunk.length.toString(16)}${key ? `;chunk-signature=${sign('chunk', sha256Hex(chunk))}` : ''}\r\n`);
+  // Any iterable, so that a large body can be made as it is sent.
+  for (const chunk of chunks) {
+    yield header(chunk);
+    yield chunk;
+    yield Buffer.from('\r\n');
   }
+  yield header(Buffer.alloc(0));
   if (!trailer) {
     yield Buffer.from('\r\n');
     return;
