@@ -27,6 +27,14 @@
  *                     apiRest URLs include no stage: call `${apiRest}/${ids.restApiStage}/echo`.
  *                     s3 is path style: `${s3}/${ids.s3Buckets[0]}/<key>` (see s3.mjs); it takes
  *                     SigV4 and SigV4a (AWS4-ECDSA-P256-SHA256), as S3's regional endpoints do.
+ *                     PUT bodies are read as streams, any size: hex x-amz-content-sha256,
+ *                     UNSIGNED-PAYLOAD, and aws-chunked (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],
+ *                     STREAMING-UNSIGNED-PAYLOAD-TRAILER) with every chunk and trailer signature
+ *                     checked (s3-chunked.mjs); x-amz-checksum-* and Content-MD5 checked
+ *                     (s3-checksums.mjs); DeleteObjects as `POST ${s3}/<bucket>?delete`
+ *                     (s3-delete.mjs); browser form uploads as `POST ${s3}/<bucket>` against a
+ *                     POST policy (s3-post.mjs). CORS for s3 is the config's plus S3's integrity
+ *                     request headers and the ETag, Location and checksum answers.
  *                     mrap is an S3 Multi-Region Access Point in front of ids.s3Buckets[0], same
  *                     objects: `${mrap}/<key>`, no bucket in the path (in AWS the alias is the
  *                     host). SigV4a only, service s3; the region set must name the config

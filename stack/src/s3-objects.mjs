@@ -105,7 +105,8 @@ class Upload {
     if (this.#storage === 'memory' && this.#size > this.#store.memoryLimit) this.#toFile();
     if (this.#storage === 'file' && this.#size > this.#store.storeLimit) this.#toMetadata();
     if (this.#storage === 'memory') this.#pieces.push(bytes);
-    else if (this.#storage === 'file' && !this.#file.write(bytes)) this.#drained ??= once(this.#file, 'drain');
+    // A file dropped (abort, store limit) rejects the wait: nobody waits for it then.
+    else if (this.#storage === 'file' && !this.#file.write(bytes)) this.#drained ??= once(this.#file, 'drain').catch(() => {});
   }
 
   /** Resolves once the file has taken what it was given, so memory stays bounded. */

@@ -123,3 +123,14 @@ test('DeleteObjects needs Content-MD5 or an x-amz-checksum-*, checks it, deletes
   const malformed = await signed('?delete', { method: 'POST', body: notXml, headers: { 'content-md5': await checksumOf('md5', notXml) } });
   assert.equal(s3Error(malformed.text).code, 'MalformedXML');
 });
+
+test("a browser's preflight for a PUT with integrity headers is allowed, and the answer exposes them", async () => {
+  const origin = 'http://localhost:5173';
+  const requested = 'authorization,content-md5,x-amz-checksum-crc32,x-amz-content-sha256,x-amz-date,x-amz-sdk-checksum-algorithm';
+  const preflight = await fetch(`${bucketUrl}/cors`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': requested } });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), origin);
+  assert.equal(preflight.headers.get('access-control-allow-headers'), requested);
+  const { res } = await signed('/cors', { headers: { 'x-amz-checksum-crc32': b64(VECTORS.crc32), origin } });
+  const exposed = res.headers.get('access-control-expose-headers').split(',');
+  for (const name of ['etag', 'x-amz-checksum-crc32', 'x-amz-request-id']) assert.ok(exposed.includes(name), name);
+});
