@@ -170,6 +170,14 @@ export async function postObject(ctx, { bucket, store, credentialsStore, region,
   store.put(bucket, key, await upload.commit({ etag, contentType: fields.get('content-type')?.value ?? 'binary/octet-stream' }));
 
   const location = `http://${ctx.headers.host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  // success_action_redirect (or the older redirect) wins over the status: a
+  // 303 to it with the bucket, key and ETag in the query.
+  const redirect = (fields.get('success_action_redirect') ?? fields.get('redirect'))?.value;
+  if (redirect && URL.canParse(redirect)) {
+    const target = new URL(redirect);
+    for (const [name, value] of Object.entries({ bucket, key, etag })) target.searchParams.append(name, value);
+    return ctx.send(303, { etag, location: target.href }, '');
+  }
   const headers = { etag, location };
   const status = fields.get('success_action_status')?.value;
   if (status === '201') {

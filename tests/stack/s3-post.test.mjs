@@ -135,3 +135,57 @@ test('a form without key, without a file, or not multipart is refused as S3 refu
   const urlEncoded = await fetch(bucketUrl, { method: 'POST', body: new URLSearchParams({ key: 'x' }) });
   assert.equal(urlEncoded.status, 412);
 });
+
+// AWS's POST example ("Example: Browser-Based Upload using HTTP POST (Using AWS
+// Signature Version 4)", sigv4-post-example in the S3 API reference): its
+// policy, base64 as published, and signature 8afdbf40… with the example
+// credentials on 20151229, posted to a stack whose clock is set to that day.
+const AWS_EXAMPLE_POLICY = 'eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAgICB7ImJ1Y2tldCI6ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91c2VyMS8iXSwNCiAgICB7ImFjbCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJlY3QiOiAiaHR0cDovL3NpZ3Y0ZXhhbXBsZWJ1Y2tldC5zMy5hbWF6b25hd3MuY29tL3N1Y2Nlc3NmdWxfdXBsb2FkLmh0bWwifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRDb250ZW50LVR5cGUiLCAiaW1hZ2UvIl0sDQogICAgeyJ4LWFtei1tZXRhLXV1aWQiOiAiMTQzNjUxMjM2NTEyNzQifSwNCiAgICB7IngtYW16LXNlcnZlci1zaWRlLWVuY3J5cHRpb24iOiAiQUVTMjU2In0sDQogICAgWyJzdGFydHMtd2l0aCIsICIkeC1hbXotbWV0YS10YWciLCAiIl0sDQoNCiAgICB7IngtYW16LWNyZWRlbnRpYWwiOiAiQUtJQUlPU0ZPRE5ON0VYQU1QTEUvMjAxNTEyMjkvdXMtZWFzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LA0KICAgIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwNCiAgICB7IngtYW16LWRhdGUiOiAiMjAxNTEyMjlUMDAwMDAwWiIgfQ0KICBdDQp9';
+const AWS_EXAMPLE_SIGNATURE = '8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e';
+
+test("AWS's POST example form is accepted as published, and refused once a byte of its policy changes", async () => {
+  const example = await startStack({
+    config: (cfg) => {
+      cfg.iamUsers.push({ name: 'example', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+      cfg.s3.buckets.push('sigv4examplebucket');
+      cfg.s3.invokers.push('arn:aws:iam::123456789012:user/example');
+      return cfg;
+    },
+  });
+  try {
+    example.setClockOffset((Date.UTC(2015, 11, 29, 0, 0, 0) - Date.now()) / 1000);
+    const exampleForm = (policy) => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries({
+        key: 'user/user1/${filename}',
+        acl: 'public-read',
+        success_action_redirect: 'http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html',
+        'Content-Type': 'image/jpeg',
+        'x-amz-meta-uuid': '14365123651274',
+        'x-amz-server-side-encryption': 'AES256',
+        'X-Amz-Credential': 'AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request',
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Date': '20151229T000000Z',
+        'x-amz-meta-tag': '',
+        Policy: policy,
+        'X-Amz-Signature': AWS_EXAMPLE_SIGNATURE,
+      })) body.append(name, value);
+      body.append('file', new Blob(['a jpeg, in spirit']), 'photo.jpg');
+      return body;
+    };
+    const url = `${example.endpoints.s3}/sigv4examplebucket`;
+    const res = await fetch(url, { method: 'POST', body: exampleForm(AWS_EXAMPLE_POLICY), redirect: 'manual' });
+    assert.equal(res.status, 303, await res.clone().text());
+    const location = new URL(res.headers.get('location'));
+    assert.equal(location.origin + location.pathname, 'http://sigv4examplebucket.s3.amazonaws.com/successful_upload.html');
+    assert.equal(location.searchParams.get('key'), 'user/user1/photo.jpg');
+    assert.equal(example.s3Object('sigv4examplebucket', 'user/user1/photo.jpg').contentType, 'image/jpeg');
+
+    const changed = AWS_EXAMPLE_POLICY.replace('MTQzNjUx', 'MTQzNjUy'); // x-amz-meta-uuid 143651 -> 143652
+    const forged = await fetch(url, { method: 'POST', body: exampleForm(changed), redirect: 'manual' });
+    assert.equal(forged.status, 403);
+    assert.equal(s3Error(await forged.text()).code, 'SignatureDoesNotMatch');
+  } finally {
+    await example.stop();
+  }
+});
