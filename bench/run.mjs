@@ -4,7 +4,7 @@
 // also writes to BENCHMARKS.md, and the README's measured comparison (README.md
 // between its comparison markers) from the same results.
 //
-//   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy,worker]
+//   node bench/run.mjs [--quick] [--only size,native,sign,sigv4a,hash,blob,start,proxy,worker,checksum,upload]
 //                      [--runtimes node,chromium,firefox,webkit,workerd] [--no-write]
 //   node bench/run.mjs --report-only    # re-render from bench/.out/results.json
 //
@@ -25,6 +25,9 @@ import { measureColdStart } from './measure/cold-start.mjs'
 import { measureHashCold, measureHashWarm } from './measure/hash.mjs'
 import { measureNative } from './measure/native.mjs'
 import { measureProxy } from './measure/proxy.mjs'
+import { measureS3Checksums } from './measure/s3-checksum.mjs'
+import { measureS3Size } from './measure/s3-size.mjs'
+import { measureS3Upload } from './measure/s3-upload.mjs'
 import { measureSigV4a } from './measure/sigv4a.mjs'
 import { measureSigning } from './measure/signing.mjs'
 import { measureSizes } from './measure/sizes.mjs'
@@ -50,7 +53,7 @@ for (const rt of onlyRuntimes ?? []) if (!RUNTIMES.includes(rt)) throw new Error
 /** What every part is handed: results.json as it fills, this run's settings, and which runtimes to measure. */
 const ctx = {
   results: {
-    sign: {}, sigv4a: { sign: {}, cold: {} }, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, worker: null, size: null, twiggy: null, native: null,
+    sign: {}, sigv4a: { sign: {}, cold: {} }, hashWarm: {}, hashCold: {}, blob: {}, start: {}, proxy: null, worker: null, size: null, twiggy: null, native: null, s3: {},
     versions: {}, clocks: {}, notes: [],
   },
   quick: !!flags.quick,
@@ -63,7 +66,7 @@ const { results, wantRt } = ctx
 
 /** The parts, in the order they run: [name for --only, run]. */
 const PARTS = [
-  ['size', async () => { await measureSizes(ctx); await measureTwiggy(ctx) }],
+  ['size', async () => { await measureSizes(ctx); await measureS3Size(ctx); await measureTwiggy(ctx) }],
   ['native', () => measureNative(ctx)],
   ['sign', () => measureSigning(ctx)],
   ['sigv4a', () => measureSigV4a(ctx)],
@@ -76,6 +79,9 @@ const PARTS = [
     results.worker = await measureWorker({ runs: flags.quick ? 5 : 20, profiles: flags.quick ? 2 : 5, log })
       .catch((error) => { results.notes.push(`Cloudflare Worker size and startup not measured: ${error.message}`); return null })
   }],
+  // S3 from the edge: checksum throughput (Node, Chromium), a 1 GiB signed-chunk upload to the stack (Node).
+  ['checksum', () => measureS3Checksums(ctx)],
+  ['upload', () => measureS3Upload(ctx)],
 ]
 
 const t0 = Date.now()

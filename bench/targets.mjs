@@ -15,6 +15,14 @@
 //   sigv4aRatio  { runtime, competitor, iamfetch } the same for the SigV4a rows (measure/sigv4a.mjs)
 //   startRatio   { runtime, competitor, iamfetch } cold start medians, competitor ÷ iamfetch (measure/cold-start.mjs)
 //   hashMBps     { runtime, impl, sizes }         warm MB/s, the worse of the sizes (measure/hash.mjs)
+//   checksumRatio  { runtime, algorithm }         iamfetch's S3 checksum MB/s ÷ the SDK's JS one's, 64 KiB
+//                                                 updates (measure/s3-checksum*.mjs)
+//   uploadRssMiB   {}                             peak RSS growth of the process uploading with signed chunks
+//   uploadRatio    {}                             UNSIGNED-PAYLOAD MB/s ÷ signed-chunk MB/s, same bytes (measure/s3-upload*.mjs)
+//   s3FirstLoadKiB {}                             S3 code on the default first load, gzip (report/s3.mjs)
+//
+// `group: 's3'` puts a target in BENCHMARKS.md's "S3 from the edge" section too.
+import { SDK_CRCS } from './measure/s3-checksum-run.mjs'
 import { SIGV4A_IMPLS, STAGES } from './src/common.mjs'
 import { RUNTIME_NAMES, RUNTIMES } from './runtimes/names.mjs'
 
@@ -63,4 +71,23 @@ export const TARGETS = [
     name: `Hashing in ${RUNTIME_NAMES[runtime]}: SHA-256 in wasm`, qualifier: 'warm, 64 KiB chunks', compare: '>=', threshold: 450, unit: 'MB/s',
     metric: { kind: 'hashMBps', runtime, impl: 'iamfetch Sha256, 64 KiB chunks', sizes: ['64KB', '16MB'] },
   })),
+  // S3 from the edge (issue 24): checksums in wasm against the SDK's JS ones, in Node and Chromium ...
+  ...['node', 'chromium'].flatMap((runtime) => Object.keys(SDK_CRCS).map((algorithm) => ({
+    name: `S3 checksums in ${RUNTIME_NAMES[runtime]}: ${algorithm} in wasm`, qualifier: `faster than ${SDK_CRCS[algorithm]}, 64 KiB chunks`, compare: '>=', threshold: 3, unit: '×',
+    metric: { kind: 'checksumRatio', runtime, algorithm }, group: 's3',
+  }))),
+  // ... a 1 GiB aws-chunked upload to the stack with flat memory, at most twice as slow as sending it unsigned ...
+  {
+    name: 'S3 upload in Node, 1 GiB with signed chunks: RSS growth of the uploader', compare: '<=', threshold: 32, unit: 'MiB',
+    metric: { kind: 'uploadRssMiB' }, group: 's3',
+  },
+  {
+    name: 'S3 upload in Node, 1 GiB: UNSIGNED-PAYLOAD throughput ÷ signed chunks', qualifier: '(the same bytes, the stack in its own process)', compare: '<=', threshold: 2, unit: '×',
+    metric: { kind: 'uploadRatio' }, group: 's3',
+  },
+  // ... and none of it on the default download.
+  {
+    name: 'Size: S3 code on the first load of AwsClient + fromCognitoIdentityPool', qualifier: '(the S3 build loads on first use)', compare: '<=', threshold: 0, unit: 'KiB',
+    metric: { kind: 's3FirstLoadKiB' }, group: 's3',
+  },
 ]

@@ -12,6 +12,7 @@ import { workerdVersion } from '../runtimes/workerd.mjs'
 import { mdTable } from './format.mjs'
 import { infoRows } from './info.mjs'
 import { jsModulesTable } from './js-modules.mjs'
+import { s3Section } from './s3.mjs'
 import { buildSizes, buildTable } from './table.mjs'
 import { targetRows } from './targets.mjs'
 
@@ -100,6 +101,7 @@ export function renderReport(results, settings) {
   const sizes = buildSizes(results)
   const fill = {
     machine: machine(results, settings), targets, table, sizes, jsModules: jsModulesTable(results), agreement: agreement(results), twiggy: twiggySection(results), notes: notes(results),
+    s3: s3Section(results, mdTable(['target', 'compared (same run)', 'measured', 'verdict'], targetRows(results, 's3'))),
     minutes: results.minutes ?? '?',
   }
   const document = readFileSync(join(BENCH, 'BENCHMARKS.template.md'), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, key) => fill[key] ?? m)

@@ -6,8 +6,10 @@
 import { BUILDS } from '../builds.mjs'
 import { AMPLIFY_SIGNER, POST_1K, SIGV4A_IMPLS } from '../src/common.mjs'
 import { RUNTIME_NAMES, RUNTIMES } from '../runtimes/names.mjs'
-import { fmtUs, mdTable, ratio, signMedian, sigv4aMedian, startMedian } from './format.mjs'
+import { fmtMbps, fmtUs, mdTable, ratio, signMedian, sigv4aMedian, startMedian } from './format.mjs'
 import { lazyBuildSize } from './info.mjs'
+import { CHECKSUM_RUNTIMES, checksumMbps, s3BuildSize, uploadFigures } from './s3.mjs'
+import { SDK_CRCS, iamfetchChecksum } from '../measure/s3-checksum-run.mjs'
 import { targetRows } from './targets.mjs'
 
 export const START = '<!-- comparison: start -->'
@@ -17,9 +19,9 @@ const STAMP = /^<!-- rendered by bench\/report\/readme\.mjs from the run of (\S+
 
 /** The libraries compared, in column order: the signer, client and bundle each is measured by. */
 const LIBS = [
-  { name: 'iamfetch', signer: 'iamfetch AwsV4Signer', client: 'iamfetch AwsClient.sign', bundle: 'iam-cognito', start: 'iamfetch' },
+  { name: 'iamfetch', signer: 'iamfetch AwsV4Signer', client: 'iamfetch AwsClient.sign', bundle: 'iam-cognito', start: 'iamfetch', checksums: iamfetchChecksum },
   { name: 'aws4fetch', signer: 'aws4fetch AwsV4Signer', client: 'aws4fetch AwsClient.sign', bundle: 'a4f-client', start: 'aws4fetch', note: 'no credentials' },
-  { name: 'AWS SDK v3', signer: 'smithy SignatureV4 + sha256-js', bundle: 'sdk-cognito', start: 'smithy', v4aBundle: 'sdk-v4a', v4aSigner: SIGV4A_IMPLS[1] },
+  { name: 'AWS SDK v3', signer: 'smithy SignatureV4 + sha256-js', bundle: 'sdk-cognito', start: 'smithy', v4aBundle: 'sdk-v4a', v4aSigner: SIGV4A_IMPLS[1], checksums: (algorithm) => SDK_CRCS[algorithm] },
   { name: 'Amplify v6', signer: AMPLIFY_SIGNER, bundle: 'amplify-cognito' },
 ]
 const [IAM] = LIBS
@@ -52,6 +54,10 @@ export function comparisonFigures(results) {
     start: lib.start && startMedian(results, `node:${lib.start}`),
     v4aCode: lib === IAM ? v4aCode?.gzip : lib.v4aBundle && bundles[lib.v4aBundle]?.total,
     v4a: (lib === IAM || lib.v4aSigner) && Object.fromEntries(v4aRuntimes.map((rt) => [rt, sigv4aMedian(results, rt, lib === IAM ? SIGV4A_IMPLS[0] : lib.v4aSigner)])),
+    // S3: MB/s per engine and CRC (the SDK's are its JS checksums), the S3 build's size, the signed-chunk upload.
+    checksums: lib.checksums && Object.fromEntries(CHECKSUM_RUNTIMES.map((rt) => [rt, Object.fromEntries(Object.keys(SDK_CRCS).map((a) => [a, checksumMbps(results, rt, a, lib.checksums(a))]))])),
+    s3Code: lib === IAM ? s3BuildSize(results)?.gzip : undefined,
+    upload: lib === IAM ? uploadFigures(results) : undefined,
   }))
 }
 
@@ -79,6 +85,16 @@ function measuredTable(results, figs) {
   row('SigV4a: code fetched on first use, gzip', (f) => (f.v4aCode ? `${kibText(f.v4aCode)} ${f.lib === IAM ? '(wasm + glue)' : '(`SignatureV4a` + sha256-js)'}` : undefined))
   const v4aRts = Object.keys(figs[0].v4a)
   if (v4aRts.length) row(`SigV4a: µs per signature, ${engines(v4aRts)}`, (f) => f.v4a && v4aRts.map((rt) => us(f.v4a[rt])).join(' · '))
+  const crcRts = CHECKSUM_RUNTIMES.filter((rt) => Object.values(figs[0].checksums[rt]).some(Number.isFinite))
+  if (crcRts.length) {
+    row(`S3 checksums, MB/s, ${Object.keys(SDK_CRCS).join(' · ')} (64 KiB updates): ${engines(crcRts)}`,
+      (f) => f.checksums && crcRts.map((rt) => `${RUNTIME_NAMES[rt]} ${Object.values(f.checksums[rt]).map(fmtMbps).join(' · ')}`).join('; '))
+  }
+  row('S3: code fetched on first use (checksums, signed chunks, POST policies), gzip', (f) => (f.s3Code ? `${kibText(f.s3Code)} (wasm + glue + loader)` : undefined))
+  const up = figs[0].upload
+  if (up?.modes.signed) {
+    row(`S3 upload, ${up.mib} MiB with signed chunks, Node: MB/s, RSS growth`, (f) => f.upload && `${fmtMbps(f.upload.modes.signed.mbps)} MB/s (unsigned ${fmtMbps(f.upload.modes.unsigned?.mbps)}), +${(f.upload.modes.signed.peakGrowth / 1048576).toFixed(1)} MiB`)
+  }
   return mdTable(['', ...LIBS.map((l) => l.name)], rows)
 }
 
@@ -97,6 +113,10 @@ function othersAhead(figs) {
     compare(`${name} starts faster in Node`, iam.start, f.start, msText)
     compare(`${name}'s SigV4a code is smaller`, iam.v4aCode, f.v4aCode, kibText)
     for (const rt of Object.keys(f.v4a || {})) compare(`${name} signs SigV4a faster in ${RUNTIME_NAMES[rt]}`, iam.v4a[rt], f.v4a[rt], usText)
+    // Throughput: more is better, so the seconds per MB are compared.
+    for (const [rt, byAlgorithm] of Object.entries(f.checksums || {})) {
+      for (const [a, mbps] of Object.entries(byAlgorithm)) compare(`${name}'s ${a} is faster in ${RUNTIME_NAMES[rt]}`, 1 / iam.checksums[rt][a], 1 / mbps, (spm) => `${fmtMbps(1 / spm)} MB/s`)
+    }
   }
   return ahead
 }

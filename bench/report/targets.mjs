@@ -3,6 +3,7 @@
 import { HASH_SIZES } from '../src/common.mjs'
 import { TARGETS } from '../targets.mjs'
 import { fmtMbps, fmtUs, kib, ratio, signMedian, sigv4aMedian, startMedian, warmMbps } from './format.mjs'
+import { S3_METRICS } from './s3.mjs'
 
 const SYMBOLS = { '>=': '≥', '<=': '≤', '<': '<' }
 const PASSES = { '>=': (v, t) => v >= t, '<=': (v, t) => v <= t, '<': (v, t) => v < t }
@@ -77,10 +78,12 @@ const METRICS = {
       measured: rates.some(Number.isFinite) ? `${rates.map(fmtMbps).join(' · ')} MB/s` : 'not measured',
     }
   },
+  ...S3_METRICS,
 }
 
-export function targetRows(results) {
-  return TARGETS.map((t) => {
+/** The targets' rows, or those of one `group` of bench/targets.mjs. */
+export function targetRows(results, group) {
+  return TARGETS.filter((t) => !group || t.group === group).map((t) => {
     const m = METRICS[t.metric.kind](results, t.metric)
     return [targetLabel(t), m.compared, m.measured, m.verdict ?? verdict(m.value, t.compare, t.threshold)]
   })
