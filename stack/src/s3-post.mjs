@@ -10,14 +10,17 @@
 // (waynehoover/s3_direct_upload#107, tj/node-s3-policy#8), "Extra input fields:
 // bucket" (aws/aws-sdk-php#3292), EntityTooLarge with ProposedSize and
 // MaxSizeAllowed (infinitered/apisauce#245), sivchari/kumo#935 and #936.
-// The body is read whole (up to POST_LIMIT): browser form uploads are small.
-import { readBodyUpTo, xmlEscape } from './http-util.mjs';
+// The form is read as a stream (multipart.mjs): the policy is checked when the
+// file part begins, and the file goes to the object store as it arrives.
+import { consumeBody, xmlEscape } from './http-util.mjs';
+import { MultipartReader, boundaryOf } from './multipart.mjs';
 import { deriveSigningKey, signString } from './s3-chunked.mjs';
 import { BodyDigests } from './s3-checksums.mjs';
 import { S3Error, S3_SIGNATURE_MISMATCH } from './s3-errors.mjs';
 import { SIGV4_ALGORITHM, checkCredentials } from './sigv4-verify.mjs';
 
-const POST_LIMIT = 64 * 1024 * 1024;
+// S3 takes up to 20 KB of fields before the file (RESTObjectPOST).
+const FIELDS_LIMIT = 20 * 1024;
 const NOT_CHECKED = new Set(['policy', 'x-amz-signature', 'file']);
 const SIGNING_FIELDS = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature'];
 
@@ -27,31 +30,6 @@ const invalidPolicy = (why) => new S3Error(400, 'InvalidPolicyDocument', `Invali
 
 /** A condition as S3 prints it: ["starts-with", "$key", "uploads/"]. */
 const render = (items) => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`;
-
-/**
- * The form's fields before the file (S3 ignores those after it), by lower-case
- * name, and the file.
- */
-async function readForm(ctx) {
-  const contentType = ctx.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
-    throw new S3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', { Condition: 'Bucket POST must be of the enclosure-type multipart/form-data' });
-  }
-  const { body, tooLarge } = await readBodyUpTo(ctx.req, POST_LIMIT);
-  if (tooLarge) throw new S3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
-  let form;
-  try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new S3Error(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
-  }
-  const fields = new Map();
-  for (const [name, value] of form) {
-    if (name.toLowerCase() === 'file') return { fields, file: value };
-    if (typeof value === 'string' && !fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), { name, value });
-  }
-  throw new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', { ArgumentName: 'file', ArgumentValue: 0 });
-}
 
 /** The principal whose signature the form carries, once the signature holds. */
 function verifyFormSignature(fields, { credentialsStore, region, now }) {
@@ -126,22 +104,24 @@ function checkConditions(conditions, valueOf) {
   return { covered, range };
 }
 
+const notMultipart = () => new S3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data.', { Condition: 'Bucket POST must be of the enclosure-type multipart/form-data' });
+const noFile = () => new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', { ArgumentName: 'file', ArgumentValue: 0 });
+
 /**
- * Receives a POST form upload and stores the object.
- * @param o.bucket, o.store       where it goes (ObjectStore)
- * @param o.credentialsStore, o.region
- * @param o.authorize   (principal) => boolean, the bucket's policy
+ * Everything S3 checks before the file's bytes, once the fields before it are
+ * known: the signature, the principal, the policy and its conditions.
+ * @returns {{ key, range?, contentType?, fields: Map }}
  */
-export async function postObject(ctx, { bucket, store, credentialsStore, region, authorize }) {
-  const { fields, file } = await readForm(ctx);
+function acceptForm(list, filename, { bucket, credentialsStore, region, authorize, now }) {
+  const fields = new Map();
+  for (const { name, value } of list) if (!fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), { name, value });
   if (!fields.has('key')) throw missingField('key');
   if (!fields.has('policy')) throw new S3Error(403, 'AccessDenied', 'Access Denied');
-  const now = ctx.now();
   const principal = verifyFormSignature(fields, { credentialsStore, region, now });
   if (!authorize(principal)) throw new S3Error(403, 'AccessDenied', 'Access Denied');
   const conditions = decodePolicy(fields.get('policy').value, now);
 
-  const key = fields.get('key').value.replaceAll('${filename}', file.name ?? '');
+  const key = fields.get('key').value.replaceAll('${filename}', filename ?? '');
   const valueOf = (name) => {
     if (name === 'bucket') return bucket;
     if (name === 'key') return key;
@@ -153,22 +133,68 @@ export async function postObject(ctx, { bucket, store, credentialsStore, region,
     return !NOT_CHECKED.has(lower) && !lower.startsWith('x-ignore-') && !covered.has(lower);
   });
   if (extra.length) throw denied(`Extra input fields: ${extra.map(({ name }) => name).join(', ')}`);
+  return { key, range, fields };
+}
 
-  const bytes = Buffer.from(await file.arrayBuffer());
-  if (range && bytes.length > range.max) {
-    throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: bytes.length, MaxSizeAllowed: range.max });
-  }
-  if (range && bytes.length < range.min) {
-    throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: bytes.length, MinSizeAllowed: range.min });
-  }
-
+/**
+ * Receives a POST form upload and stores the object.
+ * @param o.bucket, o.store       where it goes (ObjectStore)
+ * @param o.credentialsStore, o.region
+ * @param o.authorize   (principal) => boolean, the bucket's policy
+ */
+export async function postObject(ctx, { bucket, store, credentialsStore, region, authorize }) {
+  const boundary = boundaryOf(ctx.headers['content-type']);
+  if (!boundary) throw notMultipart();
+  const now = ctx.now();
+  let form;
+  let tooLarge = false;
   const digests = new BodyDigests();
-  digests.update(bytes);
-  const etag = `"${(await digests.finish()).md5.toString('hex')}"`;
   const upload = store.newUpload();
-  upload.push(bytes);
-  store.put(bucket, key, await upload.commit({ etag, contentType: fields.get('content-type')?.value ?? 'binary/octet-stream' }));
+  const reader = new MultipartReader(boundary, {
+    fieldsLimit: FIELDS_LIMIT,
+    onFile: (fields, file) => {
+      form = acceptForm(fields, file.filename, { bucket, credentialsStore, region, authorize, now });
+    },
+    onFileData: (bytes) => {
+      // Past the range the bytes are counted, for ProposedSize, and dropped.
+      if (tooLarge) return;
+      if (form.range && reader.fileSize > form.range.max) {
+        tooLarge = true;
+        upload.abort();
+        return;
+      }
+      digests.update(bytes);
+      upload.push(bytes);
+    },
+  });
+  try {
+    const failure = await consumeBody(ctx.req, async (piece) => {
+      reader.write(piece);
+      await upload.flushed();
+    });
+    if (failure) throw failure;
+    if (!reader.end()) {
+      if (!reader.fields.some(({ name }) => name.toLowerCase() === 'key')) throw missingField('key');
+      throw noFile();
+    }
+    const size = reader.fileSize;
+    if (tooLarge) {
+      throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: size, MaxSizeAllowed: form.range.max });
+    }
+    if (form.range && size < form.range.min) {
+      throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: size, MinSizeAllowed: form.range.min });
+    }
+    const etag = `"${(await digests.finish()).md5.toString('hex')}"`;
+    store.put(bucket, form.key, await upload.commit({ etag, contentType: form.fields.get('content-type')?.value ?? 'binary/octet-stream' }));
+    return answer(ctx, { bucket, key: form.key, etag, fields: form.fields });
+  } catch (err) {
+    upload.abort();
+    throw err;
+  }
+}
 
+/** S3's answer to a stored form upload: a redirect, 201 with XML, 200 or 204. */
+function answer(ctx, { bucket, key, etag, fields }) {
   const location = `http://${ctx.headers.host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
   // success_action_redirect (or the older redirect) wins over the status: a
   // 303 to it with the bucket, key and ETag in the query.

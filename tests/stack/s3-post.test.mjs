@@ -3,9 +3,8 @@
 // node:crypto. Each rule S3 applies has a case that breaks it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { startStack, staticUser, guestCredentials, amzDate } from './helpers.mjs';
-import { s3Error, signingKey } from './support/s3-client.mjs';
+import { startStack, staticUser, guestCredentials } from './helpers.mjs';
+import { s3Error, signPostPolicy } from './support/s3-client.mjs';
 
 let stack;
 let bucketUrl;
@@ -24,26 +23,18 @@ const BUCKET = 'iamfetch-local';
  * a key prefix and a size range unless `conditions` replaces them.
  */
 function form({ key = 'uploads/photo.jpg', file = Buffer.from('hello form'), filename = 'photo.jpg', conditions, fields = {}, expiresIn = 300, creds = credentials, tamper = (f) => f } = {}) {
-  const date = amzDate(Date.now());
-  const credential = `${creds.accessKeyId}/${date.slice(0, 8)}/us-east-1/s3/aws4_request`;
-  const signingFields = {
-    'x-amz-algorithm': 'AWS4-HMAC-SHA256',
-    'x-amz-credential': credential,
-    'x-amz-date': date,
-    ...(creds.sessionToken && { 'x-amz-security-token': creds.sessionToken }),
-  };
-  const policy = Buffer.from(JSON.stringify({
-    expiration: new Date(Date.now() + expiresIn * 1000).toISOString(),
-    conditions: conditions ?? [
+  const signed = signPostPolicy({
+    credentials: creds,
+    expiresIn,
+    conditions: (signingFields) => conditions ?? [
       { bucket: BUCKET },
       ['starts-with', '$key', 'uploads/'],
       ['content-length-range', 1, 1024],
       ...Object.entries(signingFields).map(([name, value]) => ({ [name]: value })),
       ...Object.keys(fields).map((name) => ['starts-with', `$${name}`, '']),
     ],
-  })).toString('base64');
-  const signature = createHmac('sha256', signingKey(creds.secretAccessKey, date.slice(0, 8))).update(policy).digest('hex');
-  const entries = tamper({ key, ...fields, policy, ...signingFields, 'x-amz-signature': signature });
+  });
+  const entries = tamper({ key, ...fields, ...signed });
   const body = new FormData();
   for (const [name, value] of Object.entries(entries)) body.append(name, value);
   body.append('file', new Blob([file]), filename);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { startStack, staticUser, sign } from './helpers.mjs';
-import { chunkedPieces, s3Error, send, signChunkedPut } from './support/s3-client.mjs';
+import { chunkedPieces, s3Error, send, signChunkedPut, signPostPolicy } from './support/s3-client.mjs';
 
 const MiB = 1024 * 1024;
 let stack;
@@ -97,4 +97,42 @@ test('past the store limit only the metadata is kept: the upload is still checke
   } finally {
     await small.stop();
   }
+});
+
+/** A POST form's pieces: the fields, then the file made as it is sent. */
+function* formPieces(boundary, fields, fileChunks) {
+  let head = '';
+  for (const [name, value] of Object.entries(fields)) head += `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  yield Buffer.from(`${head}--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.bin"\r\ncontent-type: application/octet-stream\r\n\r\n`);
+  yield* fileChunks;
+  yield Buffer.from(`\r\n--${boundary}--\r\n`);
+}
+
+test('a 40 MB POST form is read as a stream: over its range it is EntityTooLarge with the full size, within it stored', async () => {
+  const boundary = 'stack-test-boundary';
+  const size = 40 * MiB;
+  const post = (key, max) => {
+    const fields = {
+      key,
+      ...signPostPolicy({ credentials, conditions: (signing) => [{ bucket: 'iamfetch-local' }, { key }, ['content-length-range', 0, max], ...Object.entries(signing).map(([n, v]) => ({ [n]: v }))] }),
+    };
+    const pieces = [...formPieces(boundary, fields, [])];
+    const length = pieces.reduce((n, p) => n + p.length, 0) + size;
+    const sent = createHash('sha256');
+    const res = send(bucketUrl, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
+      pieces: formPieces(boundary, fields, generated(size / MiB, MiB, sent)),
+    });
+    return { res, sent };
+  };
+  const over = await post('post/over', MiB).res;
+  assert.equal(over.status, 400, over.text);
+  assert.match(over.text, new RegExp(`<Code>EntityTooLarge</Code>.*<ProposedSize>${size}</ProposedSize><MaxSizeAllowed>${MiB}</MaxSizeAllowed>`));
+  assert.equal(stack.s3Object('iamfetch-local', 'post/over'), undefined);
+
+  const within = post('post/within', size);
+  assert.equal((await within.res).status, 204, (await within.res).text);
+  assert.equal(stack.s3Object('iamfetch-local', 'post/within').storage, 'file');
+  assert.equal((await sha256OfGet(`${bucketUrl}/post/within`)).sha256, within.sent.digest('hex'));
 });

@@ -117,6 +117,26 @@ export function send(url, { method = 'PUT', headers, pieces }) {
   });
 }
 
+/**
+ * The signing fields of a POST form and its policy, signed: { fields, policy }.
+ * `conditions(signingFields)` gives the policy's conditions.
+ */
+export function signPostPolicy({ credentials, conditions, expiresIn = 300, now = Date.now() }) {
+  const date = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const signingFields = {
+    'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+    'x-amz-credential': `${credentials.accessKeyId}/${date.slice(0, 8)}/us-east-1/s3/aws4_request`,
+    'x-amz-date': date,
+    ...(credentials.sessionToken && { 'x-amz-security-token': credentials.sessionToken }),
+  };
+  const policy = Buffer.from(JSON.stringify({
+    expiration: new Date(now + expiresIn * 1000).toISOString(),
+    conditions: conditions(signingFields),
+  })).toString('base64');
+  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date.slice(0, 8))).update(policy).digest('hex');
+  return { ...signingFields, policy, 'x-amz-signature': signature };
+}
+
 /** S3's error Code and Message from an XML body. */
 export function s3Error(text) {
   return { code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] };
