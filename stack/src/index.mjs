@@ -74,6 +74,14 @@
  * verifySigV4aSignature(credentials, stringToSign, signatureHex) -> boolean: the stack's
  * own SigV4a key derivation and ECDSA check (node:crypto only; see sigv4a-verify.mjs).
  *
+ * AwsChunkedDecoder, deriveSigningKey, chunkStringToSign, trailerStringToSign: the stack's own
+ * aws-chunked verifier (node:crypto only; see s3-chunked.mjs), to check a body offline:
+ *   const decoder = new AwsChunkedDecoder({ signing: { signingKey: deriveSigningKey(secret, date,
+ *     region, 's3'), amzDate, scope, seedSignature }, trailer, decodedLength, onData });
+ *   decoder.write(bytes) ...; decoder.end() -> { trailers, decodedLength }; each throws an
+ *   error with S3's status, code (SignatureDoesNotMatch, InvalidChunkSizeError, IncompleteBody,
+ *   MalformedTrailerError) and fields.
+ *
  * The same faults work per request with the header `x-iamfetch-fault: <spec>`, and per
  * endpoint over HTTP at /__admin/faults and /__admin/clock on any port (see server.mjs).
  */
@@ -92,6 +100,7 @@ import { stsEndpoint } from './sts.mjs';
 
 export { referenceSign, referenceSignV4a } from './reference-signer.mjs';
 export { deriveSigV4aPublicKey, verifySigV4aSignature } from './sigv4a-verify.mjs';
+export { AwsChunkedDecoder, deriveSigningKey, chunkStringToSign, trailerStringToSign } from './s3-chunked.mjs';
 
 /** Offsets from portBase; functions follow in config order. */
 export const ENDPOINT_ORDER = ['cognitoIdentity', 'cognitoIdp', 'sts', 'cloudfront', 'apiRest', 'apiHttp'];
