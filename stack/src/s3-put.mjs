@@ -87,7 +87,9 @@ export async function putObject(ctx, { caller, secretOf, store, bucket, key }) {
       scope: caller.scope,
       seedSignature: caller.signature,
     };
-    decoder = new AwsChunkedDecoder({ signing: signing || null, trailer, decodedLength: decodedLengthOf(headers), onData });
+    // Equal chunks are iamfetch's promise for signed chunks; the SDKs' unsigned
+    // trailers send chunks as their streams give them, which S3 takes.
+    decoder = new AwsChunkedDecoder({ signing: signing || null, trailer, decodedLength: decodedLengthOf(headers), onData, equalChunks: payload.signed });
   }
 
   try {
