@@ -3,6 +3,9 @@
 // x-amzn-ErrorType, JSON 1.1 with __type, Query-protocol XML).
 import { createHash, randomUUID } from 'node:crypto';
 
+/** A payload hash as x-amz-content-sha256 carries it. */
+export const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
 export function sha256Hex(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -17,6 +17,7 @@
 // (versity/versitygw#1684), "The request body terminated unexpectedly"
 // (aws/aws-sdk-java-v2#2908).
 import { createHash, createHmac } from 'node:crypto';
+import { sha256Hex } from './http-util.mjs';
 import { S3Error, S3_SIGNATURE_MISMATCH } from './s3-errors.mjs';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -27,7 +28,6 @@ const MAX_LINE = 4096;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 
 const hmac = (key, text) => createHmac('sha256', key).update(text).digest();
-const sha256Hex = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** SigV4's signing key: HMAC chain "AWS4"+secret → date → region → service → "aws4_request". */
 export function deriveSigningKey(secretAccessKey, date, region, service) {

@@ -4,13 +4,12 @@
 // Content-MD5 OR x-amz-checksum-*", versity/versitygw#1040), checks the one
 // sent against the body, deletes, and lists what it deleted unless Quiet.
 // At most 1000 keys, as S3 (API_DeleteObjects).
-import { readBodyUpTo, xmlEscape } from './http-util.mjs';
+import { HEX_SHA256, readBodyUpTo, xmlEscape } from './http-util.mjs';
 import { BodyDigests, checkIntegrity, integrityRequest } from './s3-checksums.mjs';
 import { S3Error } from './s3-errors.mjs';
 
 const BODY_LIMIT = 2 * 1024 * 1024;
 const MAX_KEYS = 1000;
-const HASH = /^[0-9a-f]{64}$/;
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 const malformedXml = () => new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
@@ -45,7 +44,7 @@ export async function deleteObjects(ctx, { store, bucket }) {
   const { body, tooLarge } = await readBodyUpTo(ctx.req, BODY_LIMIT);
   if (tooLarge) throw new S3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
   const declared = ctx.headers['x-amz-content-sha256'];
-  const digests = new BodyDigests({ checksumAlgorithm: integrity.checksum?.algorithm, sha256: HASH.test(declared ?? '') });
+  const digests = new BodyDigests({ checksumAlgorithm: integrity.checksum?.algorithm, sha256: HEX_SHA256.test(declared ?? '') });
   digests.update(body);
   const received = await digests.finish();
   if (received.sha256Hex !== undefined && received.sha256Hex !== declared) {

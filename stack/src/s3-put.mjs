@@ -6,13 +6,11 @@
 // Sources: 501 NotImplemented for Transfer-Encoding (Automattic/knox#43,
 // aws/aws-sdk-js-v3#3403); the x-amz-content-sha256 InvalidArgument text
 // (irods/irods_resource_plugin_s3#1833).
-import { consumeBody } from './http-util.mjs';
+import { HEX_SHA256, consumeBody } from './http-util.mjs';
 import { AwsChunkedDecoder, deriveSigningKey } from './s3-chunked.mjs';
 import { BodyDigests, checkIntegrity, integrityRequest } from './s3-checksums.mjs';
 import { S3Error } from './s3-errors.mjs';
 import { SIGV4_ALGORITHM } from './sigv4-verify.mjs';
-
-const HASH = /^[0-9a-f]{64}$/;
 
 /** How the body is framed and signed, from x-amz-content-sha256. */
 const PAYLOADS = {
@@ -23,7 +21,7 @@ const PAYLOADS = {
 };
 
 function payloadOf(declared) {
-  if (HASH.test(declared)) return { chunked: false, sha256: declared };
+  if (HEX_SHA256.test(declared)) return { chunked: false, sha256: declared };
   const payload = PAYLOADS[declared];
   if (!payload) {
     throw new S3Error(400, 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.', {

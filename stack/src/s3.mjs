@@ -1,5 +1,7 @@
-// S3, path style (`/<bucket>/<key>`: the host is 127.0.0.1), objects kept in
-// memory: PUT, GET, HEAD and DELETE of single objects. Its signature check is
+// S3, path style (`/<bucket>/<key>`: the host is 127.0.0.1): PUT (any size,
+// read as a stream: s3-put.mjs), GET, HEAD and DELETE of single objects,
+// DeleteObjects (s3-delete.mjs) and browser form uploads (s3-post.mjs), the
+// objects in s3-objects.mjs. Its signature check is
 // S3's own (sigv4-verify.mjs, option s3): the canonical URI is built from the
 // decoded key, not from the path as sent, and the payload hash is the one the
 // client declared. Errors are S3's XML. Every answer past the signature check
@@ -13,8 +15,8 @@
 // as the one that serves it.
 import { withCors } from './cors.mjs';
 import { resourcePolicyAllows } from './lambda-url.mjs';
-import { sha256Hex } from './http-util.mjs';
-import { checksumHeaders } from './s3-checksums.mjs';
+import { HEX_SHA256, sha256Hex } from './http-util.mjs';
+import { CHECKSUM_ALGORITHMS, checksumHeaders } from './s3-checksums.mjs';
 import { deleteObjects } from './s3-delete.mjs';
 import { S3Error, S3_SIGNATURE_MISMATCH, sendError, sendS3Error } from './s3-errors.mjs';
 import { ObjectStore } from './s3-objects.mjs';
@@ -23,8 +25,7 @@ import { checkPutFraming, putObject } from './s3-put.mjs';
 import { decodeS3Path, verifySigV4, SigV4Error, SIGV4_ALGORITHM } from './sigv4-verify.mjs';
 import { SIGV4A_ALGORITHM } from './sigv4a-verify.mjs';
 
-const HASH = /^[0-9a-f]{64}$/;
-const CHECKSUM_NAMES = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'].map((a) => `x-amz-checksum-${a}`);
+const CHECKSUM_NAMES = Object.keys(CHECKSUM_ALGORITHMS).map((a) => `x-amz-checksum-${a}`);
 // What a browser sends and reads beyond the function URL's list: the
 // integrity and aws-chunked request headers, and the answers' ETag, Location
 // (POST) and checksums.
@@ -167,7 +168,7 @@ function objectEndpoint({ name, signing, algorithms, locate, policy, cors, objec
     checkIntegrityHeadersSigned(ctx.headers, caller.signedHeaderNames);
     if (!authorize(caller.principal, ctx.headers)) return sendError(ctx, 403, 'AccessDenied', 'Access Denied');
     // Streamed bodies (PUT, POST) are hashed as they are read.
-    if (!ctx.streamed && declared !== undefined && HASH.test(declared) && declared !== sha256Hex(ctx.body)) {
+    if (!ctx.streamed && declared !== undefined && HEX_SHA256.test(declared) && declared !== sha256Hex(ctx.body)) {
       return sendError(ctx, 400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
         ClientComputedContentSHA256: declared,
         S3ComputedContentSHA256: sha256Hex(ctx.body),
