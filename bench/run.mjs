@@ -79,7 +79,7 @@ const PARTS = [
     results.worker = await measureWorker({ runs: flags.quick ? 5 : 20, profiles: flags.quick ? 2 : 5, log })
       .catch((error) => { results.notes.push(`Cloudflare Worker size and startup not measured: ${error.message}`); return null })
   }],
-  // S3 from the edge: checksum throughput (Node, Chromium), a 1 GiB signed-chunk upload to the stack (Node).
+  // S3 from the edge: checksum throughput (Node, Chromium), a 1 GiB signed-chunk upload to the stack (Node, workerd).
   ['checksum', () => measureS3Checksums(ctx)],
   ['upload', () => measureS3Upload(ctx)],
 ]

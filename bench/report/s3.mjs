@@ -26,24 +26,28 @@ export function checksumRatio(results, runtime, algorithm) {
   return { iam, sdk, value: iam / sdk }
 }
 
+/** The runtimes the upload runs in (measure/s3-upload.mjs); the targets read Node's. */
+export const UPLOAD_RUNTIMES = ['node', 'workerd']
+
 /**
- * Each upload mode's runs: the median time (the lower middle of an even
- * count), its MB/s, the largest peak RSS growth and the median signing time;
- * and the signed median ÷ the unsigned one. undefined if not measured.
+ * Each upload mode's runs in `runtime`: the median time (the lower middle of
+ * an even count), its MB/s, the largest peak RSS growth and the median
+ * signing time; and the signed median ÷ the unsigned one. undefined if not measured.
  */
-export function uploadFigures(results) {
+export function uploadFigures(results, runtime = 'node') {
   const u = results.s3?.upload
-  if (!u?.runs) return undefined
-  const modes = Object.fromEntries(UPLOAD_MODES.filter((m) => u.runs[m]?.length).map((mode) => {
-    const runs = u.runs[mode]
-    const ms = median(runs.map((r) => r.ms))
+  const r = u?.[runtime]
+  if (!r?.runs) return undefined
+  const modes = Object.fromEntries(UPLOAD_MODES.filter((m) => r.runs[m]?.length).map((mode) => {
+    const runs = r.runs[mode]
+    const ms = median(runs.map((x) => x.ms))
     return [mode, {
       n: runs.length, ms, mbps: mbps(runs[0].bytes, ms),
-      peakGrowth: Math.max(...runs.map((r) => r.peakGrowth)),
-      signMs: runs[0].signMs === undefined ? NaN : median(runs.map((r) => r.signMs)),
+      peakGrowth: Math.max(...runs.map((x) => x.peakGrowth)),
+      signMs: runs[0].signMs === undefined ? NaN : median(runs.map((x) => x.signMs)),
     }]
   }))
-  return { mib: u.mib, error: u.error, modes, ratio: modes.signed?.ms / modes.unsigned?.ms }
+  return { mib: u.mib, error: r.error, modes, ratio: modes.signed?.ms / modes.unsigned?.ms }
 }
 
 /** The S3 build as an app fetches it on first use: .wasm, glue as shipped, and the loader minified; raw and gzip -9. */
@@ -130,14 +134,22 @@ const UPLOAD_LABELS = {
 }
 
 function uploadTable(results) {
-  const u = uploadFigures(results)
-  if (!u) return '_The upload was not measured in this run (`--only upload`)._'
-  const rows = Object.entries(u.modes).map(([mode, m]) => [
-    UPLOAD_LABELS[mode], m.n, `${(m.ms / 1000).toFixed(2)} s`, fmtMbps(m.mbps), `+${(m.peakGrowth / MiB).toFixed(1)} MiB`,
-    Number.isFinite(m.signMs) ? `${(m.signMs / 1000).toFixed(2)} s (${Math.round((100 * m.signMs) / m.ms)}%)` : '—',
-  ])
-  const table = mdTable([`${u.mib} MiB in Node`, 'runs', 'time, median', 'MB/s', 'peak RSS growth, largest', 'time in chunk signing'], rows)
-  return u.error ? `${table}\n\nFailed: ${u.error}` : table
+  const rows = []
+  const errors = []
+  let mib
+  for (const rt of UPLOAD_RUNTIMES) {
+    const u = uploadFigures(results, rt)
+    if (!u) continue
+    mib = u.mib
+    if (u.error) errors.push(`${RUNTIME_NAMES[rt]}: ${u.error}`)
+    for (const [mode, m] of Object.entries(u.modes)) {
+      rows.push([RUNTIME_NAMES[rt], UPLOAD_LABELS[mode], m.n, `${(m.ms / 1000).toFixed(2)} s`, fmtMbps(m.mbps), `+${(m.peakGrowth / MiB).toFixed(1)} MiB`,
+        Number.isFinite(m.signMs) ? `${(m.signMs / 1000).toFixed(2)} s (${Math.round((100 * m.signMs) / m.ms)}%)` : '—'])
+    }
+  }
+  if (!rows.length) return '_The upload was not measured in this run (`--only upload`)._'
+  const table = mdTable(['runtime', `${mib} MiB`, 'runs', 'time, median', 'MB/s', 'peak RSS growth, largest', 'time in chunk signing'], rows)
+  return errors.length ? `${table}\n\nFailed: ${errors.join('; ')}` : table
 }
 
 function sizeTable(results) {

@@ -13,7 +13,8 @@ export function verdict(value, compare, threshold) {
   if (!Number.isFinite(value)) return 'not measured'
   if (PASSES[compare](value, threshold)) return 'PASS'
   const factor = compare === '>=' ? threshold / value : value / threshold
-  return `MISS (needs ${factor.toFixed(2)}× better)`
+  // A threshold of 0 (none of it allowed) has no factor to name.
+  return Number.isFinite(factor) ? `MISS (needs ${factor.toFixed(2)}× better)` : `MISS (must be ${threshold})`
 }
 
 export const targetLabel = (t) => `${t.name} ${SYMBOLS[t.compare]} ${t.threshold}${t.unit === '×' ? '×' : ` ${t.unit}`}${t.qualifier ? ` ${t.qualifier}` : ''}`
