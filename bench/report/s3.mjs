@@ -76,7 +76,10 @@ export const S3_METRICS = {
   checksumRatio(results, { runtime, algorithm }) {
     const { iam, sdk, value } = checksumRatio(results, runtime, algorithm)
     const compared = `${iamfetchChecksum(algorithm)} ÷ ${SDK_CRCS[algorithm]}, MB/s, warm, 4 MiB per pass`
-    return Number.isFinite(value) ? { value, compared, measured: `${fmtMbps(iam)} ÷ ${fmtMbps(sdk)} MB/s = ${ratio(value)}` } : notMeasured(compared)
+    if (!Number.isFinite(value)) return notMeasured(compared)
+    // A fast wrong checksum is no checksum: the speed counts only if every implementation gave the same digest.
+    const agree = results.s3.checksum[runtime].algorithms[algorithm].agree
+    return { value, compared, measured: `${fmtMbps(iam)} ÷ ${fmtMbps(sdk)} MB/s = ${ratio(value)}`, ...(!agree && { verdict: 'MISS (the digests disagree)' }) }
   },
   uploadRssMiB(results) {
     const u = uploadFigures(results)
@@ -148,7 +151,7 @@ function uploadTable(results) {
     }
   }
   if (!rows.length) return '_The upload was not measured in this run (`--only upload`)._'
-  const table = mdTable(['runtime', `${mib} MiB`, 'runs', 'time, median', 'MB/s', 'peak RSS growth, largest', 'time in chunk signing'], rows)
+  const table = mdTable(['runtime', `${mib} MiB`, 'runs', 'time, median (of an even count, the lower middle)', 'MB/s', 'peak RSS growth, largest', 'time in chunk signing'], rows)
   return errors.length ? `${table}\n\nFailed: ${errors.join('; ')}` : table
 }
 
