@@ -94,6 +94,14 @@ test('past the store limit only the metadata is kept: the upload is still checke
     const res = await send(url, { headers: signed.headers, pieces: chunkedPieces({ chunks: generated(100, 64 * 1024, createHash('sha256')), ...signed }) });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual({ ...small.s3Object('iamfetch-local', 'big'), etag: undefined }, { size: 6553600, etag: undefined, contentType: 'binary/octet-stream', checksum: undefined, storage: 'metadata' });
+    const signedHead = await sign(url, { credentials, ...small.signing.s3, method: 'HEAD', applyChecksum: true });
+    const head = await fetch(signedHead.url, signedHead.init);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), '6553600');
+    const { url: target, init } = await sign(url, { credentials, ...small.signing.s3, applyChecksum: true });
+    const get = await fetch(target, init);
+    assert.equal(get.status, 501);
+    assert.equal(s3Error(await get.text()).code, 'NotImplemented');
   } finally {
     await small.stop();
   }
