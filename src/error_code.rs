@@ -29,9 +29,9 @@ pub enum ErrorCode {
     ExpiresRange,
     /// The signing time is not a valid instant between 1970 and 9999.
     InvalidDatetime,
-    /// A declared payload hash is not 64 lower-case hex digits, UNSIGNED-PAYLOAD or (in signed headers) an aws-chunked STREAMING-AWS4-HMAC-SHA256-PAYLOAD value.
+    /// A declared payload hash is not 64 lower-case hex digits, UNSIGNED-PAYLOAD or (in S3 signed headers) an aws-chunked STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER].
     InvalidPayloadHash,
-    /// UNSIGNED-PAYLOAD or a STREAMING-… payload was asked for a service other than S3.
+    /// UNSIGNED-PAYLOAD was asked for a service other than S3.
     UnsignedPayload,
     /// An option is unknown, misspelled or of the wrong type.
     InvalidOptions,

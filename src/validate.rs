@@ -162,19 +162,16 @@ pub(crate) fn location(location: SignatureLocation) -> Result<(), Error> {
 pub(crate) fn payload_hash(hash: &str, service: &str, location: SignatureLocation) -> Result<(), Error> {
     match hash {
         UNSIGNED_PAYLOAD if service == "s3" => Ok(()),
+        // Every other place for them (another service, a presigned URL) is refused as an invalid hash.
         STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER if service == "s3" && location == SignatureLocation::Headers => Ok(()),
-        UNSIGNED_PAYLOAD | STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER if service != "s3" => Err(Error::new(
+        UNSIGNED_PAYLOAD => Err(Error::new(
             ErrorCode::UnsignedPayload,
-            format!("{hash} is accepted only by S3, not by '{service}': sign the body hash"),
-        )),
-        STREAMING_PAYLOAD | STREAMING_PAYLOAD_TRAILER => Err(Error::new(
-            ErrorCode::InvalidPayloadHash,
-            format!("{hash} signs the chunks of an upload sent with the request: it cannot be presigned"),
+            format!("UNSIGNED-PAYLOAD is accepted only by S3, not by '{service}': sign the body hash"),
         )),
         hash if is_sha256_hex(hash) => Ok(()),
         _ => Err(Error::new(
             ErrorCode::InvalidPayloadHash,
-            "the payload hash must be 64 lowercase hex digits (SHA-256) or UNSIGNED-PAYLOAD",
+            "the payload hash must be 64 lowercase hex digits (SHA-256), UNSIGNED-PAYLOAD, or STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] in S3 signed headers",
         )),
     }
 }

@@ -125,7 +125,7 @@ export interface SigningProxyOptions {
 // Generated from error-codes.json by scripts/error-codes.mjs: edit the table, then run it.
 export type SigningProxyErrorCode =
   | 'ERR_INVALID_HEADER' // 400: A header name is not a token, or a header value holds CR, LF or NUL.
-  | 'ERR_INVALID_PAYLOAD_HASH' // 400: A declared payload hash is not 64 lower-case hex digits, UNSIGNED-PAYLOAD or (in signed headers) an aws-chunked STREAMING-AWS4-HMAC-SHA256-PAYLOAD value.
+  | 'ERR_INVALID_PAYLOAD_HASH' // 400: A declared payload hash is not 64 lower-case hex digits, UNSIGNED-PAYLOAD or (in S3 signed headers) an aws-chunked STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER].
   | 'ERR_BODY_TOO_LARGE' // 413: The body is larger than the buffer allowed for it.
   | 'ERR_TOKEN_MISSING' // 401: No bearer token.
   | 'ERR_TOKEN_INVALID' // 401: The token is malformed, its signature is bad, or its key is unknown.
