@@ -340,6 +340,22 @@ export class AwsClient {
     rememberSigning(request, context)
     return { request, context }
   }
+
+  /**
+   * A presigned POST, as @aws-sdk/s3-presigned-post makes it: the bucket URL
+   * and the form fields (policy, signature, key, caller's fields) a browser
+   * posts with its file. The options are checked before any credentials are
+   * fetched; the code and the S3 build load on first use.
+   * @param {string | URL} url
+   * @param {{ key: string, conditions?: Array<object>, fields?: Record<string, string>, expiresIn?: number, bucket?: string, aws?: object }} options
+   * @returns {Promise<{ url: string, fields: Record<string, string> }>}
+   */
+  async presignPost(url, options) {
+    const { preparePost, signPost } = await import('./s3/presign-post.js')
+    const post = preparePost(url, options, this.#settings)
+    const credentials = await this.#credentialsFor(post.settings)
+    return signPost(post, credentials, this.#signingTime(post.settings))
+  }
 }
 
 /** CloudFront OAC: sends the request unsigned, with the body hash CloudFront needs for PUT and POST. */

@@ -354,4 +354,67 @@ export class AwsClient {
   presign(url: string | URL, options?: { expiresIn?: number; method?: string; headers?: HeadersInit; aws?: Partial<Credentials> & SigningOptions }): Promise<string>
   /** Server time minus this device's time, learned from clock-skew answers (ms). */
   readonly clockOffsetMs: number
+  /**
+   * A presigned POST: the bucket URL and the form fields a browser posts with its file (S3's POST Object),
+   * signed with the client's credentials (a provider's included) at the client's clock offset.
+   * Region: the client's, else the host's (AWS URLs); service 's3' unless the client sets one.
+   * Loads the S3 build on first use (in a Cloudflare Worker, `import 'iamfetch/s3'` bundles it).
+   */
+  presignPost(url: string | URL, options: PresignPostOptions): Promise<PresignedPost>
+}
+
+/**
+ * A POST policy condition, in S3's shapes. Field names are read without regard
+ * to case; `$`-prefixed in the array forms.
+ * - `{ field: 'value' }` or `['eq', '$field', 'value']`: exactly this value;
+ * - `['starts-with', '$field', 'prefix']`: any value with this start (`''`: any value);
+ * - `['content-length-range', min, max]`: the file's size in bytes, at most one per policy.
+ */
+export type PostPolicyCondition =
+  | Record<string, string>
+  | ['eq' | 'starts-with', `$${string}`, string]
+  | ['content-length-range', number, number]
+
+export interface PresignPostOptions {
+  /**
+   * The object key. `${filename}` in it is replaced by S3 with the uploaded
+   * file's name; the policy then allows any key that starts with the text
+   * before it (as the SDK does). Any other key is the only one allowed.
+   */
+  key: string
+  /**
+   * What else the form must meet. Every field the browser adds needs one
+   * (else S3 answers 403 "Extra input fields"), except `x-ignore-*` fields.
+   * A condition that `key`, the bucket or a field of `fields` can never meet is ERR_INVALID_OPTIONS.
+   */
+  conditions?: PostPolicyCondition[]
+  /**
+   * Fields returned with the form, each also an exact-match condition, such as
+   * `{ 'Content-Type': 'image/png', success_action_status: '201' }`. Those
+   * presignPost sets (key, bucket, policy, x-amz-*) are ERR_INVALID_OPTIONS.
+   */
+  fields?: Record<string, string>
+  /** Seconds the policy is valid from the signing time (1..604800, default 3600), else ERR_EXPIRES_RANGE. */
+  expiresIn?: number
+  /**
+   * The bucket named in the policy's `{ bucket }` condition. By default it is
+   * read from `url`: the labels before `.s3` of an AWS virtual-hosted URL
+   * (`https://bucket.s3.us-east-1.amazonaws.com`), else the path's one segment
+   * (`http://127.0.0.1:9000/bucket`). Needed for a custom domain.
+   */
+  bucket?: string
+  /** Overrides of the client's credentials, region, service and signing time (`datetime`), for this call. */
+  aws?: Partial<Credentials> & Pick<SigningOptions, 'region' | 'service' | 'datetime'>
+}
+
+/** A presigned POST: the form goes to `url` as multipart/form-data, `fields` first, then the file as `file`. */
+export interface PresignedPost {
+  /** The bucket URL, as given. */
+  url: string
+  /**
+   * `fields`, then key, x-amz-algorithm, x-amz-credential, x-amz-date,
+   * x-amz-security-token (temporary credentials, such as Cognito's), policy
+   * (base64 JSON) and x-amz-signature.
+   */
+  fields: Record<string, string>
 }
