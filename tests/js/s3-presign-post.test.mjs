@@ -207,6 +207,7 @@ test('bad options: a stable code each, checked before credentials are fetched, w
     [`${bucketUrl}/uploads/a.txt`, { key: 'a' }, 'ERR_INVALID_URL', /bucket's URL/],
     [stack.endpoints.s3, { key: 'a' }, 'ERR_INVALID_URL', /pass `bucket`/],
     ['https://b.s3.us-east-1.amazonaws.com/photo.jpg', { key: 'a' }, 'ERR_INVALID_URL', /not to an object's/],
+    [`${stack.endpoints.s3}/%E0`, { key: 'a' }, 'ERR_INVALID_URL', /percent-encoded/],
     ['ftp://example.com/b', { key: 'a' }, 'ERR_INVALID_URL', /http\(s\) URL/],
     ['not a url', { key: 'a' }, 'ERR_INVALID_URL', /absolute URL/],
     [42, { key: 'a' }, 'ERR_INVALID_URL', /a string or a URL/],

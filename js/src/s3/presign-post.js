@@ -108,7 +108,13 @@ function bucketOf(url) {
     if (segments.length) throw new IamFetchError('ERR_INVALID_URL', `a form is posted to the bucket's URL, ${url.origin}/, not to an object's`)
     return hosted[1]
   }
-  if (segments.length === 1) return decodeURIComponent(segments[0])
+  if (segments.length === 1) {
+    try {
+      return decodeURIComponent(segments[0])
+    } catch {
+      throw new IamFetchError('ERR_INVALID_URL', 'the bucket in the URL\'s path is not valid percent-encoded UTF-8')
+    }
+  }
   throw new IamFetchError('ERR_INVALID_URL', segments.length
     ? 'a form is posted to the bucket\'s URL (path style: https://host/<bucket>), not to an object\'s'
     : `cannot tell the bucket from ${url.host}: pass \`bucket\`, or the bucket's URL`)
