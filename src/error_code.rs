@@ -25,7 +25,7 @@ pub enum ErrorCode {
     InvalidService,
     /// SigV4a's region set is empty, holds an invalid entry, or cannot be told.
     InvalidRegionSet,
-    /// expiresIn of a presigned URL is not a whole number of seconds in 1..604800.
+    /// expiresIn of a presigned URL or POST policy is not a whole number of seconds in 1..604800.
     ExpiresRange,
     /// The signing time is not a valid instant between 1970 and 9999.
     InvalidDatetime,
