@@ -162,7 +162,7 @@ function sizeTable(results) {
   const rows = [
     [BUILDS.s3.wasm, s.wasm.raw, kib(s.wasm.gzip)],
     [`${BUILDS.s3.glue} (wasm-bindgen glue, as shipped)`, s.glue.raw, kib(s.glue.gzip)],
-    [`${S3_LOADER} (the loader and wrappers, minified, shared chunks left out)`, s.loader.raw, kib(s.loader.gzip)],
+    [`${S3_LOADER} (the loader and wrappers) with what it imports beyond the first load, minified`, s.loader.raw, kib(s.loader.gzip)],
     ['**fetched on the first S3 call**', s.raw, `**${kib(s.gzip)}**`],
   ]
   if (first) rows.push(['the default first load (AwsClient + fromCognitoIdentityPool), beside it', '—', `${kib(first.firstLoad)}, of which S3 code ${kib(first.gzip)}`])

@@ -28,7 +28,7 @@ export function buildSizes(results) {
     const s3 = f === BUILDS.s3.wasm && s3BuildSize(results)
     if (s3) {
       // Its loader counts too: js/src/s3/ is off the first load (report/s3.mjs checks it), so an app fetches it with the build.
-      rows.push([`iamfetch, loaded lazily by the first S3 checksum, signed-chunk upload or POST policy: ${f} + ${glueOf(f)} glue as shipped + the loader, s3/s3-build.js minified (raw ${s3.raw} bytes)`,
+      rows.push([`iamfetch, loaded lazily by the first S3 checksum, signed-chunk upload or POST policy: ${f} + ${glueOf(f)} glue as shipped + the loader, s3/s3-build.js with what the first load lacks, minified (raw ${s3.raw} bytes)`,
         `${kib(s3.glue.gzip + s3.loader.gzip)} (glue ${kib(s3.glue.gzip)} + loader ${kib(s3.loader.gzip)})`, kib(w.gzip), kib(s3.gzip), '—', s3ProbeText(results)])
       continue
     }
