@@ -13,6 +13,7 @@ import { wasmModules } from '../builds.mjs'
 import { log } from '../log.mjs'
 import { BENCH, OUT } from '../paths.mjs'
 import { procField, resetPeak } from '../proc-sampling.mjs'
+import { RUNTIME_NAMES } from '../runtimes/names.mjs'
 import { startWorkerd, workerdConfig } from '../runtimes/workerd.mjs'
 import { ensureStack } from './stack.mjs'
 import { WARMUP_BYTES } from './s3-upload-run.mjs'
@@ -116,7 +117,7 @@ export async function measureS3Upload({ results, quick, wantRt }) {
       try {
         for (let rep = 0; rep < reps; rep++) {
           for (const mode of UPLOAD_MODES) {
-            log(`S3 upload, ${runtime}: ${mode}, ${mib} MiB (${rep + 1}/${reps})`)
+            log(`S3 upload, ${RUNTIME_NAMES[runtime]}: ${mode}, ${mib} MiB (${rep + 1}/${reps})`)
             ;(runs[mode] ??= []).push(await uploadOnce(stack, runtime, mode, bytes, `bench/${runtime}-${mode}-${rep}`))
           }
         }
