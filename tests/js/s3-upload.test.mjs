@@ -8,15 +8,16 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import * as esbuild from 'esbuild'
 import { distEntry, repoRoot } from './support/paths.mjs'
 import { writeWorkerdConfig } from './support/workerd.mjs'
+import { ENGINES, openBrowser } from './support/browsers.mjs'
 import { rejection } from './support/rejection.mjs'
 import { startStack } from '../../stack/src/index.mjs'
 import { checksumOf } from '../stack/support/s3-client.mjs'
@@ -560,3 +561,62 @@ test('workerd: a Worker relays 100 MB uploads from its request body to S3 in sig
   t.diagnostic(`workerd: then three signed-chunk relays of 100 MiB: RSS growth ${signed.growthMiB.toFixed(1)} MiB, ${signed.ms} ms`)
   assert.ok(signed.growthMiB < 64, `workerd RSS grew by ${signed.growthMiB.toFixed(1)} MiB over 300 MiB relayed`)
 })
+
+// ---- Browsers: a stream upload is refused; a Blob is sent whole, with its checksum ----
+
+const BROWSER_PAGE = `<!doctype html><meta charset="utf-8"><title>s3 upload</title>
+<script type="importmap">{ "imports": { "iamfetch": "/dist/index.browser.js" } }</script>
+<script type="module">
+  import { AwsClient } from 'iamfetch'
+  window.uploadResult = (async () => {
+    const env = await (await fetch('/env.json')).json()
+    const client = new AwsClient(env.credentials)
+    const result = {}
+    const stream = new ReadableStream({ pull(controller) { controller.enqueue(new Uint8Array(5)); controller.close() } })
+    try {
+      const response = await client.fetch(env.url + '/browser/stream', { method: 'PUT', body: stream, aws: { contentLength: 5 } })
+      result.stream = { status: response.status }
+    } catch (error) {
+      result.stream = { code: error.code, message: error.message }
+    }
+    const blob = await client.fetch(env.url + '/browser/blob', { method: 'PUT', body: new Blob(['hello']), aws: { checksumAlgorithm: 'CRC32' } })
+    result.blob = { status: blob.status, text: blob.status === 200 ? '' : await blob.text() }
+    return result
+  })()
+</script>`
+
+/** Serves js/ (the built package) and the page, at localhost: the stack's S3 CORS allows localhost origins. */
+async function servePackage(t, env) {
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' }
+  const server = createHttpServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(BROWSER_PAGE)
+    if (path === '/env.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(env))
+    if (!path.startsWith('/dist/') || path.includes('..')) return res.writeHead(404).end()
+    try {
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(join(repoRoot, 'js', path)))
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  return `http://localhost:${server.address().port}/`
+}
+
+for (const engine of ENGINES) {
+  test(`browser: ${engine} refuses a stream upload with ERR_UNSUPPORTED_RUNTIME, and sends a Blob whole with its checksum`, async (t) => {
+    const pageUrl = await servePackage(t, { url: bucketUrl, credentials: { ...user, ...stack.signing.s3 } })
+    const page = await openBrowser(engine)
+    t.after(() => page.close())
+    t.diagnostic(page.version)
+    await page.goto(pageUrl)
+    await page.waitForFunction(() => window.uploadResult !== undefined)
+    const result = await page.evaluate(() => window.uploadResult)
+    assert.equal(result.stream.code, 'ERR_UNSUPPORTED_RUNTIME', JSON.stringify(result.stream))
+    assert.match(result.stream.message, /HTTP\/2 or later, and S3 speaks HTTP\/1\.1/)
+    assert.equal(stack.s3Object(bucket, 'browser/stream'), undefined)
+    assert.deepEqual(result.blob, { status: 200, text: '' })
+    assert.deepEqual(stack.s3Object(bucket, 'browser/blob').checksum, { algorithm: 'crc32', value: await checksumOf('crc32', Buffer.from('hello')) })
+  })
+}
