@@ -119,7 +119,8 @@ export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT
   }
   if (isStream(body)) {
     refuseLocked(body)
-    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal).then((bytes) => contiguous(bytes, bytes, digests))
+    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal, digests ? CHECKSUMMED_STREAM_REMEDY : undefined)
+      .then((bytes) => contiguous(bytes, bytes, digests))
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
 }
@@ -246,6 +247,9 @@ function requestChunk(value) {
   }
   return toBytes(value)
 }
+
+/** A checksum header goes before the body, so a stream is buffered for it even with its hash declared. */
+const CHECKSUMMED_STREAM_REMEDY = 'its checksum header goes before it, so it is buffered: to S3, send it with contentLength (signed chunks, the checksum in a trailer), or raise maxBufferedBodyBytes'
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
 async function bufferStream(stream, limit, onHashProgress, signal,

@@ -106,6 +106,15 @@ for (const [name, body, bytes] of BODIES) {
   })
 }
 
+test('a stream past maxBufferedBodyBytes is refused (ERR_BODY_TOO_LARGE), pointing to contentLength', async () => {
+  const stream = new Blob([patterned(2000)]).stream()
+  const error = await rejection(s3Client({ checksumAlgorithm: 'CRC32', maxBufferedBodyBytes: 1000 }).fetch(`${bucketUrl}/big`, {
+    method: 'PUT', body: stream, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  }))
+  assert.equal(error.code, 'ERR_BODY_TOO_LARGE')
+  assert.match(error.message, /checksum header goes before it.*contentLength/)
+})
+
 test('FormData: the checksum is of the multipart bytes sent, boundary included', async () => {
   const form = new FormData()
   form.append('field', 'value')

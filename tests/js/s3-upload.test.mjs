@@ -136,6 +136,20 @@ for (const [name, length, options] of UPLOADS) {
   })
 }
 
+test("a caller's own checksum header is kept (no trailer then), and S3 checks it against the decoded bytes", async () => {
+  const bytes = patterned(30_000)
+  const own = await checksumOf('crc32', bytes)
+  const request = await s3Client({ checksumAlgorithm: 'CRC32C' }).sign(`${bucketUrl}/own`, { method: 'PUT', body: streamOf(bytes), headers: { 'x-amz-checksum-crc32': own }, aws: { contentLength: bytes.length } })
+  assert.equal(request.headers.get('x-amz-content-sha256'), 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD')
+  assert.equal(request.headers.get('x-amz-trailer'), null)
+  await request.body.cancel()
+  const response = await s3Client({ checksumAlgorithm: 'CRC32C' }).fetch(`${bucketUrl}/own`, { method: 'PUT', body: streamOf(bytes), headers: { 'x-amz-checksum-crc32': own }, aws: { contentLength: bytes.length } })
+  assert.equal(response.status, 200, await response.clone().text())
+  assert.deepEqual(stack.s3Object(bucket, 'own').checksum, { algorithm: 'crc32', value: own })
+  const wrong = await s3Client().fetch(`${bucketUrl}/own-wrong`, { method: 'PUT', body: streamOf(bytes), headers: { 'x-amz-checksum-crc32': await checksumOf('crc32', 'other') }, aws: { contentLength: bytes.length } })
+  assert.equal(await s3Code(wrong), 'BadDigest')
+})
+
 /**
  * A TCP server that keeps every byte a connection sent: what went on the
  * wire, before the client gave up. It answers 200 only once a whole body (its
