@@ -68,21 +68,18 @@ export function checkClientOptions(options) {
  */
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']
 /** aws-chunked's default chunk, and the smallest S3 takes (but for the last one). */
-export const DEFAULT_CHUNK_SIZE = 64 * 1024
+const DEFAULT_CHUNK_SIZE = 64 * 1024
 const MIN_CHUNK_SIZE = 8 * 1024
 /** The wasm takes the chunk size as a u32; S3's chunks are far smaller anyway. */
 const MAX_CHUNK_SIZE = 2 ** 31
 
 /**
  * The S3 upload options of the client or of one call, checked; undefined when
- * none is set (the common case: nothing S3 is loaded).
+ * they ask for nothing (the common case: the request takes the usual path,
+ * and no S3 code is loaded; `chunkSize` alone asks for nothing).
  * @returns {{ checksumAlgorithm?: string, contentMd5: boolean, contentLength?: number, chunkSize: number } | undefined}
  */
 export function s3UploadOptions({ checksumAlgorithm, contentMd5, contentLength, chunkSize }) {
-  if (checksumAlgorithm == null && !contentMd5 && contentLength == null && chunkSize == null) {
-    if (contentMd5 != null && contentMd5 !== false) throw invalidOptions('contentMd5 must be true or false')
-    return undefined
-  }
   if (checksumAlgorithm != null && !CHECKSUM_ALGORITHMS.includes(checksumAlgorithm)) {
     throw invalidOptions(`checksumAlgorithm must be one of '${CHECKSUM_ALGORITHMS.join("', '")}'`)
   }
@@ -93,6 +90,7 @@ export function s3UploadOptions({ checksumAlgorithm, contentMd5, contentLength, 
   if (chunkSize != null && !(Number.isSafeInteger(chunkSize) && chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE)) {
     throw invalidOptions(`chunkSize must be a whole number of bytes from ${MIN_CHUNK_SIZE} (S3's smallest chunk) to ${MAX_CHUNK_SIZE}`)
   }
+  if (checksumAlgorithm == null && !contentMd5 && contentLength == null) return undefined
   return { checksumAlgorithm: checksumAlgorithm ?? undefined, contentMd5: contentMd5 ?? false, contentLength: contentLength ?? undefined, chunkSize: chunkSize ?? DEFAULT_CHUNK_SIZE }
 }
 
