@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { distEntry } from './support/paths.mjs'
 import { rejection } from './support/rejection.mjs'
+import { runRecorded } from './support/load-recorder.mjs'
+import { BUILDS } from '../../js/src/build-list.js'
 import { startStack } from '../../stack/src/index.mjs'
 import { checksumOf } from '../stack/support/s3-client.mjs'
 
@@ -47,6 +49,35 @@ async function s3Code(response) {
   const text = await response.text()
   return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `${response.status} ${text}`
 }
+
+/** Signs a plain PUT, then one with a checksum, then an aws-chunked one, logging after each. */
+const LAZY_APP = `
+import { appendFileSync } from 'node:fs'
+const { AwsClient } = await import(process.argv[2])
+const client = new AwsClient({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', service: 's3', region: 'us-east-1' })
+const url = 'https://examplebucket.s3.us-east-1.amazonaws.com/key'
+const done = (what) => appendFileSync(process.env.IAMFETCH_LOG, 'signed ' + what + '\\n')
+await client.sign(url, { method: 'PUT', body: 'plain' })
+done('plain')
+await client.sign(url, { method: 'PUT', body: 'checked', aws: { checksumAlgorithm: 'CRC32' } })
+done('checksum')
+const chunked = await client.sign(url, { method: 'PUT', body: new Blob(['x']).stream(), aws: { contentLength: 1 } })
+await chunked.body.cancel()
+done('chunked')
+`
+
+test('lazy: a request that asks for no checksum imports no S3 module and reads no S3 .wasm; a checksum loads the S3 build, contentLength the chunking', async () => {
+  const lines = await runRecorded(LAZY_APP, { under: '/dist/', reads: true, args: [distEntry] })
+  const at = (what) => lines.indexOf(`signed ${what}`)
+  assert.ok(at('plain') > 0 && at('checksum') > at('plain') && at('chunked') > at('checksum'), lines.join('\n'))
+  const s3Files = [BUILDS.s3.wasm, BUILDS.s3.glue, '/s3/checksums.js', '/s3/aws-chunked.js', '/s3/upload-transport.js', '/s3/s3-build.js']
+  const loaded = (until) => lines.slice(0, until).filter((line) => s3Files.some((file) => line.endsWith(file.startsWith('/') ? file : `/${file}`)))
+  assert.deepEqual(loaded(at('plain')), [], 'nothing of S3 for a plain request')
+  const forChecksum = loaded(at('checksum'))
+  assert.ok(forChecksum.some((line) => line.startsWith('read ') && line.endsWith(`/${BUILDS.s3.wasm}`)), `the S3 .wasm is read for a checksum: ${forChecksum}`)
+  assert.ok(!forChecksum.some((line) => line.endsWith('/s3/aws-chunked.js')), `no chunking code for a checksum: ${forChecksum}`)
+  assert.ok(loaded(at('chunked')).some((line) => line.endsWith('/s3/aws-chunked.js')), 'the chunking code for contentLength')
+})
 
 for (const algorithm of ALGORITHMS) {
   test(`${algorithm}: the check value of "123456789" in x-amz-checksum-${algorithm.toLowerCase()}, signed, and S3 takes it`, async () => {
