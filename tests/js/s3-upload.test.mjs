@@ -272,6 +272,8 @@ test('bad options and bodies: ERR_INVALID_OPTIONS (and ERR_UNSUPPORTED_BODY for 
     [{ contentLength: 5, contentMd5: true }, streamOf(patterned(5))],
     [{ contentLength: 5, service: 'lambda' }, streamOf(patterned(5))],
     [{ contentLength: 5, payloadHash: 'UNSIGNED-PAYLOAD' }, streamOf(patterned(5))],
+    // Chunk signatures are SigV4's.
+    [{ contentLength: 5, signingAlgorithm: 'sigv4a', regionSet: ['*'] }, streamOf(patterned(5))],
   ]
   for (const [aws, body] of cases) {
     const error = await rejection(client.fetch(url, { method: 'PUT', body, aws }))
