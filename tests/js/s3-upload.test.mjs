@@ -575,7 +575,8 @@ test('workerd: a Worker relays 100 MB uploads from its request body to S3 in sig
   assert.deepEqual(signed.result, Array(3).fill({ status: 200, text: '' }), worker.stderr())
   assert.equal(stack.s3Object(bucket, 'workerd/relayed-3').size, BIG)
   t.diagnostic(`workerd: then three signed-chunk relays of 100 MiB: RSS growth ${signed.growthMiB.toFixed(1)} MiB, ${signed.ms} ms`)
-  assert.ok(signed.growthMiB < 64, `workerd RSS grew by ${signed.growthMiB.toFixed(1)} MiB over 300 MiB relayed`)
+  // With one buffer for every frame about 18 MiB; a fresh buffer per frame left about 45 for V8 to collect late.
+  assert.ok(signed.growthMiB < 32, `workerd RSS grew by ${signed.growthMiB.toFixed(1)} MiB over 300 MiB relayed`)
 })
 
 // ---- Browsers: a stream upload is refused; a Blob is sent whole, with its checksum ----

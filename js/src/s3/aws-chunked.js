@@ -40,7 +40,7 @@ export async function prepareChunkedUpload(body, headers, { checksumAlgorithm, c
     if (signed.regionSet) throw invalidOptions('signed aws-chunked uploads are SigV4 only: this request is signed with SigV4a')
     const signer = newChunkSigner({ credentials, region: signed.region, service: signed.service, datetime: toEpochMs(signed.amzDate), signature: signed.signature, trailer })
     const onError = (error) => { payload.failure ??= error }
-    return transport.body(chunkFrames(body, { signer, decodedLength: contentLength, chunkSize, signal }), length, onError)
+    return transport.body((reuse) => chunkFrames(body, { signer, decodedLength: contentLength, chunkSize, signal, reuse }), length, onError)
   }
   if (transport.send) payload.send = transport.send
   return payload
@@ -55,23 +55,27 @@ const encoder = new TextEncoder()
  * The aws-chunked frames of `source`, in order: each data chunk (exactly
  * `chunkSize` bytes, only the last shorter) framed and signed in a buffer of
  * its own, then the signer's tail. Each is read from the source only when
- * asked for. A source that gives more or fewer than `decodedLength` bytes
+ * asked for. With `reuse`, every frame is written into one buffer: the caller
+ * must be done with a frame before asking for the next, and no garbage is
+ * left per chunk. A source that gives more or fewer than `decodedLength` bytes
  * throws ERR_BODY_LENGTH_MISMATCH before anything past `decodedLength`, or
  * the final chunk, is given out; the source is cancelled on any failure,
  * and on an abort of `signal`.
  */
-export async function* chunkFrames(source, { signer, decodedLength, chunkSize, signal }) {
+export async function* chunkFrames(source, { signer, decodedLength, chunkSize, signal, reuse = false }) {
   const input = sourceReader(source, decodedLength)
   // An abort ends the reading even while the source stalls, or while fetch
   // goes on pulling: Node's fetch was seen to drain a body after an abort, without cancelling it.
   const onAbort = () => input.cancel(signal.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
+  const frameBytes = (size) => size.toString(16).length + HEADER_FIXED_BYTES + size + CRLF.length
+  const shared = reuse ? new Uint8Array(frameBytes(Math.min(chunkSize, decodedLength))) : undefined
   try {
     for (let left = decodedLength; left > 0;) {
       signal?.throwIfAborted()
       const size = Math.min(chunkSize, left)
-      const headerBytes = size.toString(16).length + HEADER_FIXED_BYTES
-      const frame = new Uint8Array(headerBytes + size + CRLF.length)
+      const headerBytes = frameBytes(size) - size - CRLF.length
+      const frame = shared ? shared.subarray(0, frameBytes(size)) : new Uint8Array(frameBytes(size))
       await input.fill(frame, headerBytes, size)
       left -= size
       if (left === 0) await input.expectEnd()
