@@ -47,14 +47,14 @@ export function fetchSendsStreamsHere() {
  */
 
 /**
- * What fetch's second argument may feed besides SHA-256: S3's checksums
- * (s3/checksums.js), given the very bytes that are hashed and sent.
+ * A digest a body is fed to besides SHA-256, such as S3's checksums
+ * (s3/checksums.js): given the very bytes that are hashed and sent.
  * @typedef {{ update(bytes: Uint8Array): unknown }} Digest
  */
 
 /** S3's payload hashes for aws-chunked bodies with signed chunks, without and with a signed trailer. */
-export const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-export const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 
 /**
  * The payload hash the caller declared, if any: their own x-amz-content-sha256
