@@ -4,6 +4,7 @@ import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { Sha256, toBytes } from './hash.js'
 import { concatBytes } from './read-capped.js'
+import { whenReady } from './when-ready.js'
 
 /**
  * From this size on, contiguous bodies are hashed by WebCrypto where it exists.
@@ -41,7 +42,19 @@ export function fetchSendsStreamsHere() {
  * @property {string} [payloadHash] the hex SHA-256, when hashed here or declared
  * @property {boolean} replayable whether the body can be sent again (retries)
  * @property {string} [contentType] a content-type the body needs (multipart boundary)
+ * @property {{ decodedLength: number, chunkSize: number, trailer: string }} [chunked] an aws-chunked upload: `body` is the
+ *   caller's stream, encoded once the seed signature is known (s3/aws-chunked.js)
  */
+
+/**
+ * A digest a body is fed to besides SHA-256, such as S3's checksums
+ * (s3/checksums.js): given the very bytes that are hashed and sent.
+ * @typedef {{ update(bytes: Uint8Array): unknown }} Digest
+ */
+
+/** S3's payload hashes for aws-chunked bodies with signed chunks, without and with a signed trailer. */
+const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 
 /**
  * The payload hash the caller declared, if any: their own x-amz-content-sha256
@@ -64,11 +77,19 @@ export function declaredPayloadHash(headers, options) {
  * reading (no body, a declared hash, strings, buffers, URLSearchParams), a
  * promise of it for what must be read or hashed first (Blob, File, FormData,
  * streams, large buffers hashed by WebCrypto). A body refused is thrown at once.
+ * `digests` are fed the bytes sent, chunk by chunk as SHA-256 gets them: a
+ * body with a declared hash is then read all the same, and a stream is
+ * buffered (within maxBufferedBodyBytes) since its checksum goes before it.
  * @param {BodyInit | null | undefined} body
- * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal }} [options]
+ * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal, digests?: Digest[] }} [options]
  * @returns {PreparedBody | Promise<PreparedBody>}
  */
-export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal } = {}) {
+export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal, digests } = {}) {
+  if (declaredHash && digests) {
+    // Read for the digests only: the declared hash stays what is signed.
+    return whenReady(prepareBody(body, { maxBufferedBodyBytes, onHashProgress, signal, digests }),
+      ({ body, contentType }) => ({ body, payloadHash: declaredHash, replayable: true, contentType }))
+  }
   if (declaredHash) {
     if (!isStream(body)) return { body: body ?? null, payloadHash: declaredHash, replayable: true }
     refuseLocked(body)
@@ -77,38 +98,57 @@ export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT
       'this browser cannot send a stream as a request body, so it is buffered even with its hash declared: raise maxBufferedBodyBytes, or send a Blob')
       .then((bytes) => ({ body: bytes, payloadHash: declaredHash, replayable: true }))
   }
-  if (body == null) return { body: null, bytes: new Uint8Array(0), replayable: true }
+  if (body == null) return contiguous(null, new Uint8Array(0), digests)
   // At most 3 UTF-8 bytes per UTF-16 unit, so under WebCrypto's threshold: the
   // core encodes it into its own memory, with no copy of the bytes made here.
-  if (typeof body === 'string' && body.length * 3 < WEBCRYPTO_MIN_BYTES) return { body, text: body, replayable: true }
+  if (typeof body === 'string' && body.length * 3 < WEBCRYPTO_MIN_BYTES && !digests) return { body, text: body, replayable: true }
   if (typeof body === 'string' || ArrayBuffer.isView(body) || Object.prototype.toString.call(body) === '[object ArrayBuffer]') {
     const bytes = toBytes(body)
     if (bytes.buffer.resizable || bytes.buffer.growable) {
       throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'fetch does not send a resizable ArrayBuffer: send a fixed copy, buffer.slice()')
     }
-    return contiguous(body, bytes)
+    return contiguous(body, bytes, digests)
   }
   if (body instanceof URLSearchParams) {
     // fetch sends exactly toString(), with its own form content-type.
-    return contiguous(body, toBytes(body.toString()))
+    return contiguous(body, toBytes(body.toString()), digests)
   }
-  if (typeof FormData !== 'undefined' && body instanceof FormData) return prepareForm(body, onHashProgress, signal)
+  if (typeof FormData !== 'undefined' && body instanceof FormData) return prepareForm(body, onHashProgress, signal, digests)
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
-    return hashBlob(body, onHashProgress, signal).then((payloadHash) => ({ body, payloadHash, replayable: true }))
+    return hashBlob(body, onHashProgress, signal, digests).then((payloadHash) => ({ body, payloadHash, replayable: true }))
   }
   if (isStream(body)) {
     refuseLocked(body)
-    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal).then((bytes) => contiguous(bytes, bytes))
+    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal, digests ? CHECKSUMMED_STREAM_REMEDY : undefined)
+      .then((bytes) => contiguous(bytes, bytes, digests))
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
 }
 
 /** Serialized once: the bytes hashed are the bytes sent, boundary included. */
-async function prepareForm(form, onHashProgress, signal) {
+async function prepareForm(form, onHashProgress, signal, digests) {
   const serialized = new Response(form)
   const contentType = serialized.headers.get('content-type')
   const blob = await serialized.blob()
-  return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal), replayable: true, contentType }
+  return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal, digests), replayable: true, contentType }
+}
+
+/**
+ * An aws-chunked upload of a stream of `decodedLength` bytes, signed chunk by
+ * chunk: its payload hash is decided here, as every other one is. `trailer`
+ * names the checksum algorithm sent after the last chunk, or is ''. Nothing is
+ * read: the stream is encoded once the request's seed signature is known.
+ * @returns {PreparedBody}
+ */
+export function prepareChunkedBody(body, { declaredHash, decodedLength, chunkSize, trailer }) {
+  if (!isStream(body)) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', 'contentLength is for a ReadableStream body, sent in signed aws-chunked chunks: a string, bytes, Blob or File has its own length, so drop contentLength')
+  }
+  if (declaredHash) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', `contentLength sends the stream with signed chunks, whose payload hash is ${STREAMING_PAYLOAD}: drop the declared x-amz-content-sha256 or payloadHash`)
+  }
+  refuseLocked(body)
+  return { body, payloadHash: trailer ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, replayable: false, chunked: { decodedLength, chunkSize, trailer } }
 }
 
 function refuseLocked(stream) {
@@ -120,7 +160,8 @@ function isStream(body) {
 }
 
 /** A contiguous body prepared: a small one's bytes go to the core with the signing call, with no await here. */
-function contiguous(body, bytes) {
+function contiguous(body, bytes, digests) {
+  if (digests) feed(digests, bytes)
   if (bytes.byteLength >= WEBCRYPTO_MIN_BYTES && globalThis.crypto?.subtle && !(bytes.buffer instanceof SharedArrayBufferOrNone)) {
     return crypto.subtle.digest('SHA-256', bytes).then((digest) => ({ body, payloadHash: toHex(digest), replayable: true }))
   }
@@ -139,12 +180,28 @@ const CHUNK_BYTES = 1 << 20
 /** Blobs up to this size are read whole and hashed by WebCrypto: bounded memory, 4x the speed. */
 const WEBCRYPTO_MAX_BLOB_BYTES = 8 * 1024 * 1024
 
-/** Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. An abort stops it between chunks. */
-export async function hashBlob(blob, onHashProgress, signal) {
+/**
+ * Feeds `bytes` to each digest a chunk at a time: V8 tiers a wasm function up
+ * between calls, not during one long call (see hashBlob's chunks).
+ */
+function feed(digests, bytes) {
+  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
+    const chunk = bytes.subarray(offset, offset + CHUNK_BYTES)
+    for (const digest of digests) digest.update(chunk)
+  }
+}
+
+/**
+ * Hashes a Blob a chunk at a time: a 1 GiB file never sits in memory. An
+ * abort stops it between chunks. `digests` get the same chunks, in the same pass.
+ */
+export async function hashBlob(blob, onHashProgress, signal, digests) {
   // The only body preparation that hashes in wasm here (the others hash in the signing call).
   if (!currentBindings()) await init()
   if (blob.size >= WEBCRYPTO_MIN_BYTES && blob.size <= WEBCRYPTO_MAX_BLOB_BYTES && globalThis.crypto?.subtle) {
-    const hash = toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()))
+    const bytes = new Uint8Array(await blob.arrayBuffer())
+    if (digests) feed(digests, bytes)
+    const hash = toHex(await crypto.subtle.digest('SHA-256', bytes))
     onHashProgress?.(blob.size, blob.size)
     return hash
   }
@@ -153,7 +210,9 @@ export async function hashBlob(blob, onHashProgress, signal) {
   try {
     for (let offset = 0; offset < blob.size; offset += CHUNK_BYTES) {
       signal?.throwIfAborted()
-      hasher.update(new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer()))
+      const chunk = new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer())
+      hasher.update(chunk)
+      if (digests) feed(digests, chunk)
       onHashProgress?.(Math.min(offset + CHUNK_BYTES, blob.size), blob.size)
     }
     if (blob.size === 0) onHashProgress?.(0, 0)
@@ -188,6 +247,9 @@ function requestChunk(value) {
   }
   return toBytes(value)
 }
+
+/** A checksum header goes before the body, so a stream is buffered for it even with its hash declared. */
+const CHECKSUMMED_STREAM_REMEDY = 'its checksum header goes before it, so it is buffered: to S3, send it with contentLength (signed chunks, the checksum in a trailer), or raise maxBufferedBodyBytes'
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
 async function bufferStream(stream, limit, onHashProgress, signal,

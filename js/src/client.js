@@ -3,7 +3,8 @@ import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { headerPairs, signPairs, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
-import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, s3UploadOptions, toText } from './options.js'
+import { detectEndpoint } from './endpoint.js'
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './signings.js'
@@ -28,8 +29,10 @@ const SKEW_BODY_BYTES = 64 * 1024
 const SKEW_BODY_DEADLINE_MS = 3000
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
+/** S3's upload options (options.js s3UploadOptions); contentLength, one body's length, is per call only. */
+const S3_OPTIONS = ['checksumAlgorithm', 'contentMd5', 'contentLength', 'chunkSize']
 /** What `init.aws` may override for one call. */
-const PER_CALL_OPTIONS = new Set([...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress'])
+const PER_CALL_OPTIONS = new Set([...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, ...S3_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress'])
 const CLIENT_OPTIONS = [
   ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError', 'timeoutMs', 'redirect',
 ]
@@ -53,6 +56,8 @@ export class AwsClient {
   constructor(options = {}) {
     rejectUnknownOptions(options, CLIENT_OPTIONS, 'AwsClient')
     checkClientOptions(options)
+    if (options.contentLength != null) throw invalidOptions("contentLength is one body's length: give it per call, in init.aws")
+    s3UploadOptions(options)
     const {
       credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, credentialsTimeoutMs, service, region, cache,
       retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
@@ -143,7 +148,8 @@ export class AwsClient {
   async #fetchWithRetries(input, init) {
     const prepared = await this.#prepare(input, init)
     const { method, signal, settings } = prepared
-    const send = this.fetchImpl ?? globalThis.fetch
+    // An aws-chunked upload may need its own way to keep its Content-Length (s3/upload-transport.js); a `fetch` option still wins.
+    const send = this.fetchImpl ?? prepared.payload.send ?? globalThis.fetch
     const retries = IDEMPOTENT_METHODS.has(method) || (settings.retryNonIdempotent ?? this.retryNonIdempotent) ? this.retries : 0
     let skewCorrected = false
     let networkFailures = 0
@@ -156,6 +162,8 @@ export class AwsClient {
       } catch (error) {
         // So that explainFailure(error) can list what CORS must allow.
         if (error && typeof error === 'object') rememberSigning(error, context)
+        // What failed first: the body stream (an aws-chunked upload of the wrong length), not fetch's own TypeError.
+        if (prepared.payload.failure) throw prepared.payload.failure
         if (signal?.aborted || error?.name === 'AbortError' || attempt >= retries || networkFailures++ >= NETWORK_RETRIES) throw error
         if (!prepared.payload.replayable) {
           throw new IamFetchError('ERR_BODY_NOT_REPLAYABLE', `the request failed (${error?.message ?? error}) and is not retried: its body was a stream, already consumed`, { cause: error })
@@ -235,6 +243,7 @@ export class AwsClient {
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
     const settings = aws == null ? this.#settings : { ...this.#settings, ...aws }
+    const s3 = s3UploadsOf(settings, aws)
     const passed = {}
     for (const key of PASSED_THROUGH) {
       if (key in rest) passed[key] = rest[key]
@@ -242,7 +251,7 @@ export class AwsClient {
       else if (isRequest && key !== 'priority' && !(key === 'redirect' && input.redirect === 'follow')) passed[key] = input[key]
     }
     // Completed by #prepareBody: the body prepared, and the header pairs every attempt signs and sends.
-    const prepared = { url, method, pairs: undefined, payload: undefined, signal, settings, oac: settings.oac ?? this.oac, passed }
+    const prepared = { url, method, pairs: undefined, payload: undefined, signal, settings, oac: settings.oac ?? this.oac, passed, s3 }
     // Reading a Request's body ends with the call's signal: a stalled one must not hold it.
     if (!('body' in requestInit) && isRequest) {
       return readRequestBody(input, { signal }).then((body) => this.#prepareBody(prepared, headers, body))
@@ -251,13 +260,14 @@ export class AwsClient {
   }
 
   #prepareBody(prepared, headers, body) {
-    const { settings, signal } = prepared
-    const payload = prepareBody(body, {
+    const { settings, signal, s3 } = prepared
+    const options = {
       declaredHash: declaredPayloadHash(headers, settings),
       maxBufferedBodyBytes: settings.maxBufferedBodyBytes ?? this.maxBufferedBodyBytes,
       onHashProgress: settings.onHashProgress ?? this.onHashProgress,
       signal,
-    })
+    }
+    const payload = s3 ? prepareS3Body(prepared, headers, body, options) : prepareBody(body, options)
     return whenReady(payload, (payload) => {
       if (payload.contentType) headers.set('content-type', payload.contentType)
       prepared.pairs = headerPairs(headers)
@@ -314,9 +324,11 @@ export class AwsClient {
     } else {
       sent = withHeaders(pairs, signed.headers.map(([name]) => name), signed.headers)
     }
+    // An aws-chunked upload's bytes depend on its signature: encoded now, once (it is not replayable).
+    const body = payload.chunked ? payload.encode(credentials, signed, signal) : payload.body
     let request
     try {
-      request = new Request(signed?.url ?? url.href, { redirect: redirectFor(payload.body, this.redirect), ...passed, method, headers: sent, body: payload.body, signal, duplex: 'half' })
+      request = new Request(signed?.url ?? url.href, { redirect: redirectFor(body, this.redirect), ...passed, method, headers: sent, body, signal, duplex: 'half' })
     } catch (cause) {
       // fetch's own message may quote the URL, which can hold a presigned token: not kept.
       throw new IamFetchError('ERR_INVALID_REQUEST', `fetch refuses to build this ${method} request: a GET or HEAD with a body, a method fetch forbids (CONNECT, TRACE, TRACK), or a RequestInit member it rejects`)
@@ -356,6 +368,34 @@ export class AwsClient {
     const credentials = await this.#credentialsFor(post.settings)
     return signPost(post, credentials, this.#signingTime(post.settings))
   }
+}
+
+/**
+ * The S3 upload options of one call (options.js), or undefined. A presigned
+ * URL carries no body: the client's are not applied to it, and a call's own
+ * are refused (a checksum in a presigned PUT URL fixes the body before it exists).
+ */
+function s3UploadsOf(settings, aws) {
+  if (!settings.signQuery) return s3UploadOptions(settings)
+  if (aws != null && s3UploadOptions(aws)) {
+    throw invalidOptions('a presigned URL carries no checksum and no body: checksumAlgorithm, contentMd5, contentLength and chunkSize are for requests sent by fetch()')
+  }
+  return undefined
+}
+
+/**
+ * A body with S3's checksums, or an aws-chunked upload (`contentLength`): the
+ * code for either is imported, and the S3 build loaded, only now.
+ */
+function prepareS3Body({ url, settings, oac, s3 }, headers, body, options) {
+  // A relay's empty request has a null body and a content-length of 0: nothing to stream.
+  if (s3.contentLength === undefined || (body == null && s3.contentLength === 0)) {
+    return import('./s3/checksums.js').then(({ prepareChecksummedBody }) => prepareChecksummedBody(body, headers, s3, options))
+  }
+  if (oac) throw invalidOptions('contentLength signs each chunk with the request\'s signature, and through OAC CloudFront signs: send the stream to S3 directly, or a Blob through OAC')
+  // The service the request is signed for, as options.js encodeSigningCall decides it.
+  const service = settings.service || detectEndpoint(url.hostname)?.service
+  return import('./s3/aws-chunked.js').then(({ prepareChunkedUpload }) => prepareChunkedUpload(body, headers, s3, { declaredHash: options.declaredHash, service }))
 }
 
 /** CloudFront OAC: sends the request unsigned, with the body hash CloudFront needs for PUT and POST. */

@@ -22,6 +22,7 @@ export type IamFetchErrorCode =
   | 'ERR_UNSUPPORTED_BODY'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_BODY_NOT_REPLAYABLE'
+  | 'ERR_BODY_LENGTH_MISMATCH'
   | 'ERR_REQUEST_TIMEOUT'
   | 'ERR_UNSUPPORTED_RUNTIME'
   | 'ERR_NOT_INITIALIZED'
@@ -311,7 +312,28 @@ export function fromStatic(credentials: AwsCredentials): CredentialProvider
 /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN from `env` (a Worker's env) or process.env. */
 export function fromEnv(env?: Record<string, string | undefined>): CredentialProvider
 
-export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOptions, 'datetime'> {
+/** S3's checksum algorithms (`x-amz-checksum-<algorithm in lower case>`). */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+
+/** S3 uploads, per client or per call (`init.aws`); never applied to presigned URLs. Nothing is added unless asked. */
+export interface S3UploadOptions {
+  /**
+   * Adds `x-amz-checksum-<algorithm>` (base64), computed in wasm over the exact bytes sent, and signs it;
+   * with `contentLength` it is sent as a signed trailer. A checksum header of the caller's own is kept as given.
+   */
+  checksumAlgorithm?: ChecksumAlgorithm
+  /** Adds `content-md5` (DeleteObjects needs it, or a checksum). Not with `contentLength`. */
+  contentMd5?: boolean
+  /**
+   * Per call only: the byte length of a ReadableStream body, sent unbuffered to S3 in signed aws-chunked chunks
+   * (Node, Bun, Deno, workerd; refused in browsers). A stream of another length fails with ERR_BODY_LENGTH_MISMATCH.
+   */
+  contentLength?: number
+  /** aws-chunked chunk size in bytes (default 65536, at least 8192). */
+  chunkSize?: number
+}
+
+export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOptions, 'datetime'>, Omit<S3UploadOptions, 'contentLength'> {
   /** Credentials, or a provider of them; cached until `refreshMarginMs` before expiry, one refresh shared by concurrent calls (a new one once every call waiting on it has aborted); a failed refresh while the cached credentials are valid serves them and is retried after a backoff. */
   credentials?: AwsCredentials | CredentialProvider
   /** How long before expiry credentials are refreshed (default 300000). */
@@ -348,8 +370,8 @@ export interface AwsClientOptions extends Partial<Credentials>, Omit<SigningOpti
 /** aws4fetch's client: signs and sends fetch-compatible requests. */
 export class AwsClient {
   constructor(options: AwsClientOptions)
-  sign(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions }): Promise<Request>
-  fetch(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions }): Promise<Response>
+  sign(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions & S3UploadOptions }): Promise<Request>
+  fetch(input: RequestInfo | URL, init?: RequestInit & { aws?: Partial<Credentials> & SigningOptions & S3UploadOptions }): Promise<Response>
   /** A presigned URL (http(s), ws or wss) valid for expiresIn seconds (default 86400). */
   presign(url: string | URL, options?: { expiresIn?: number; method?: string; headers?: HeadersInit; aws?: Partial<Credentials> & SigningOptions }): Promise<string>
   /** Server time minus this device's time, learned from clock-skew answers (ms). */
