@@ -1,10 +1,7 @@
 // S3's error answer: the status, and an XML body with Code, Message, the
 // extra elements each error carries (ProposedSize, ExpectedDigest, ...) and
 // the request id. The S3 modules throw S3Error and the endpoint renders it.
-
-// Element text needs only <, > and & escaped; S3 leaves quotes as they are
-// (its policy messages quote JSON: Policy Condition failed: ["eq", "$key", "a"]).
-const xmlText = (text) => String(text).replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]);
+import { xmlEscape } from './http-util.mjs';
 
 /** S3's wording, which differs from the other services'. */
 export const S3_SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
@@ -26,8 +23,8 @@ export class S3Error extends Error {
 
 export function sendError(ctx, status, code, message, fields = {}) {
   ctx.errorType = code;
-  const extra = Object.entries(fields).map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`).join('');
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlText(message)}</Message>${extra}<RequestId>${ctx.requestId}</RequestId></Error>`;
+  const extra = Object.entries(fields).map(([name, value]) => `<${name}>${xmlEscape(value)}</${name}>`).join('');
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${extra}<RequestId>${ctx.requestId}</RequestId></Error>`;
   // A HEAD answer has no body: S3 then says it only with the status.
   ctx.send(status, { 'content-type': 'application/xml' }, ctx.method === 'HEAD' ? '' : body);
 }

@@ -42,7 +42,7 @@ test('every code the AWS error maps give, fallbacks included, is in the table', 
 // the declaration; this keeps the code that throws from drifting from it.
 const read = (path) => readFileSync(join(repoRoot, path), 'utf8')
 const sources = (dir) => readdirSync(join(repoRoot, dir)).filter((name) => name.endsWith('.js') && name !== 'status-by-code.js').map((name) => read(join(dir, name)))
-const shipped = [...sources('js/src'), ...sources('js/src/credentials'), ...sources('js/src/proxy')]
+const shipped = [...sources('js/src'), ...sources('js/src/credentials'), ...sources('js/src/proxy'), ...sources('js/src/s3')]
 const written = new Set(shipped.flatMap((text) => [...text.matchAll(/\b(ERR_[A-Z0-9_]*[A-Z0-9_])(?=\$\{|[^A-Z0-9_$])/g)].map(([, code]) => code)))
 
 test('every code the package writes is in the table', () => {

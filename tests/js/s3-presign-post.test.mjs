@@ -11,6 +11,7 @@ import { startStack } from '../../stack/src/index.mjs'
 import { distEntry } from './support/paths.mjs'
 import { runRecorded } from './support/load-recorder.mjs'
 import { BUILDS } from '../../js/src/build-list.js'
+import { xmlText } from '../../js/src/credentials/xml.js'
 
 const { AwsClient, IamFetchError, fromCognitoIdentityPool } = await import(distEntry)
 
@@ -32,8 +33,8 @@ async function upload({ url, fields }, { bytes = 'hello, form', filename = 'note
   form.append('file', new Blob([bytes]), filename)
   const response = await fetch(url, { method: 'POST', body: form })
   const text = await response.text()
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1]
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1]
+  const code = xmlText(text, 'Code')
+  const message = xmlText(text, 'Message')
   return { status: response.status, text, code, message }
 }
 

@@ -6,9 +6,6 @@
 import { callWasm, ready } from '../core.js'
 import { IamFetchError } from '../errors.js'
 
-/** S3's checksum algorithms, as `checksumAlgorithm` spells them (src/settings.rs `ChecksumAlgorithm`, less MD5). */
-export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']
-
 /** Loads the S3 build; resolves once it can be called. */
 export function loadS3Build() {
   return ready('s3')

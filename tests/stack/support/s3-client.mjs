@@ -139,5 +139,8 @@ export function signPostPolicy({ credentials, conditions, expiresIn = 300, now =
 
 /** S3's error Code and Message from an XML body. */
 export function s3Error(text) {
-  return { code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] };
+  const element = (name) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1]?.replace(/&(lt|gt|quot|apos|amp);/g, (_, entity) => XML_ENTITIES[entity]);
+  return { code: element('Code'), message: element('Message') };
 }
+
+const XML_ENTITIES = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
