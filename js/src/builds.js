@@ -14,7 +14,7 @@ const GLUE = {
 }
 
 /**
- * `{ core, sigv4a, diagnostics }` of `{ glue, source, addedBy }` for core.js's
+ * `{ core, sigv4a, diagnostics, s3 }` of `{ glue, source, addedBy }` for core.js's
  * registerBuilds, from each build's source; a build with none is bundled by
  * importing `${subpathPrefix}/sigv4a` or `${subpathPrefix}/diagnostics`.
  */

@@ -17,7 +17,7 @@ const builds = Object.fromEntries(Object.keys(BUILDS).map((which) => [which, {}]
 let readFile
 
 /**
- * Called by the runtime entries and subpath modules: `{ core, sigv4a, diagnostics }`,
+ * Called by the runtime entries and subpath modules: `{ core, sigv4a, diagnostics, s3 }`,
  * each `{ glue, source, addedBy }` (any may be left out; `addedBy` is the
  * import that bundles a build the entry leaves out). A source already set, by
  * init() or an earlier registration, is kept.
@@ -68,8 +68,8 @@ function instantiate(build) {
  * to say where the .wasm is when no bundler recipe covers your setup.
  *
  * `source` is the core's .wasm as a URL, a Response (or a promise of one),
- * bytes or a WebAssembly.Module; or `{ core, sigv4a, diagnostics }` with one
- * per build, the other two still loaded only when first used. Idempotent: once
+ * bytes or a WebAssembly.Module; or `{ core, sigv4a, diagnostics, s3 }` with one
+ * per build, the others still loaded only when first used. Idempotent: once
  * a build is loading or loaded, a source given for it again is ignored.
  * @param {unknown} [source]
  * @returns {Promise<void>}
@@ -78,7 +78,7 @@ export function init(source) {
   if (source !== undefined) {
     const perBuild = sourcesByBuild(source)
     if (!perBuild) {
-      return Promise.reject(new IamFetchError('ERR_INVALID_OPTIONS', 'init() takes a URL, a Response, bytes or a WebAssembly.Module, or an object of them keyed core, sigv4a and diagnostics'))
+      return Promise.reject(new IamFetchError('ERR_INVALID_OPTIONS', 'init() takes a URL, a Response, bytes or a WebAssembly.Module, or an object of them keyed core, sigv4a, diagnostics and s3'))
     }
     for (const [which, given] of perBuild) {
       if (!builds[which].loading) builds[which].source = () => given

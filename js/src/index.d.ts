@@ -163,7 +163,7 @@ export type WasmSource = string | URL | Request | Response | PromiseLike<Respons
  * (`sigv4a` and `diagnostics` are still loaded only when first used).
  * Idempotent: a build already loading or loaded keeps its source.
  */
-export function init(source?: WasmSource | { core?: WasmSource; sigv4a?: WasmSource; diagnostics?: WasmSource }): Promise<void>
+export function init(source?: WasmSource | { core?: WasmSource; sigv4a?: WasmSource; diagnostics?: WasmSource; s3?: WasmSource }): Promise<void>
 
 /** Hex SHA-256 of a string (UTF-8) or bytes. Call `await init()` first. */
 export function sha256Hex(data: string | ArrayBuffer | ArrayBufferView): string
