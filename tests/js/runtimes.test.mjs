@@ -40,6 +40,7 @@ const WORKER = `
 import * as iamfetch from 'iamfetch'
 import 'iamfetch/sigv4a'
 import 'iamfetch/diagnostics'
+import 'iamfetch/s3'
 import { conformance } from './conformance.mjs'
 export default {
   async fetch(request) {
@@ -217,7 +218,7 @@ async function startWorker(t, name, entry) {
 
 test('workerd (the .wasm imported as a module, bundled as Wrangler does)', async (t) => {
   const worker = await startWorker(t, 'workerd', join(project, 'worker.mjs'))
-  assert.deepEqual(worker.wasm, [...WASM_FILES].sort(), 'the core, and the two builds the Worker imports')
+  assert.deepEqual(worker.wasm, [...WASM_FILES].sort(), 'the core, and every build the Worker imports')
   const response = await worker.get(`/run?env=${encodeURIComponent(envUrl)}`)
   assertAllPassed('workerd', await response.json())
 })
