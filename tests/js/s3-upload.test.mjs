@@ -6,6 +6,7 @@
 // trailer, the decoded length, and refuses Transfer-Encoding: chunked (501).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { execFile, spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
@@ -376,7 +377,30 @@ const env = JSON.parse(globalThis.Deno ? Deno.args[0] : process.argv[2])
 console.log(JSON.stringify(await s3Uploads(iamfetch, env, ${rss})))
 `
 
+/** Each checksum of "123456789": the CRC catalogue's check values, and node:crypto's digests. */
+const base64OfHex = (hex) => Buffer.from(hex, 'hex').toString('base64')
+const CHECK_DIGESTS = {
+  CRC32: base64OfHex('cbf43926'),
+  CRC32C: base64OfHex('e3069283'),
+  CRC64NVME: base64OfHex('ae8b14860a799888'),
+  ...Object.fromEntries(['SHA1', 'SHA256', 'MD5'].map((algorithm) => [algorithm, createHash(algorithm.toLowerCase()).update('123456789').digest('base64')])),
+}
+
+/** The checksum part of s3Uploads: each header as known, each PUT and the DeleteObjects with Content-MD5 accepted by the stack, and without refused. */
+function assertChecksumResults(runtime, results) {
+  for (const [algorithm, digest] of Object.entries(CHECK_DIGESTS)) {
+    const { header, status, text } = results.checksums[algorithm]
+    assert.equal(header, digest, `${runtime}: ${algorithm} of "123456789"`)
+    assert.equal(status, 200, `${runtime}: the stack takes the ${algorithm} header: ${text}`)
+  }
+  assert.equal(results.deleteWithoutMd5.status, 400, `${runtime}: DeleteObjects without Content-MD5`)
+  assert.match(results.deleteWithoutMd5.text, /Content-MD5 OR x-amz-checksum-\*/)
+  assert.equal(results.deleteWithMd5.status, 200, `${runtime}: DeleteObjects with Content-MD5: ${results.deleteWithMd5.text}`)
+  assert.equal(stack.s3Object(bucket, `${runtime}/sum-CRC32`), undefined, `${runtime}: DeleteObjects deleted the object`)
+}
+
 function assertRuntimeResults(t, runtime, results) {
+  assertChecksumResults(runtime, results)
   assert.deepEqual(results.trailer, { status: 200, text: '' }, `${runtime}: a 150 KB upload with a CRC32C trailer`)
   assert.equal(results.readBackEqual, true)
   assert.deepEqual(results.empty, { status: 200, text: '' })
@@ -541,6 +565,7 @@ test('workerd: a Worker relays 100 MB uploads from its request body to S3 in sig
   assert.ok(worker.wasm.some((file) => file.includes('_s3_')), `the S3 build is bundled by import 'iamfetch/s3': ${worker.wasm}`)
   // The same checks as Bun's and Deno's, inside the Worker (no RSS there: measured from outside below).
   const inWorker = await (await fetch(worker.url, { headers: { 'x-relay': JSON.stringify({ env: { bucketUrl, credentials: { ...user, ...stack.signing.s3 }, name: 'workerd', bigSize: 0 } }) } })).json()
+  assertChecksumResults('workerd', inWorker)
   assert.deepEqual(inWorker.trailer, { status: 200, text: '' })
   assert.equal(inWorker.readBackEqual, true)
   assert.deepEqual(inWorker.empty, { status: 200, text: '' })

@@ -44,6 +44,23 @@ export async function s3Uploads({ AwsClient, init }, { bucketUrl, credentials, n
   results.tooLong = await put('long', generated(20_000), { contentLength: 10_000 })
   results.tooShort = await put('short', generated(10_000), { contentLength: 20_000 })
 
+  // Checksums: each algorithm over "123456789" (the header as signed, then the
+  // PUT S3 checks), and a DeleteObjects, which S3 refuses without Content-MD5.
+  const check = new TextEncoder().encode('123456789')
+  results.checksums = {}
+  for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']) {
+    const url = `${bucketUrl}/${name}/sum-${algorithm}`
+    const signed = await client.sign(url, { method: 'PUT', body: check, aws: { checksumAlgorithm: algorithm } })
+    const sent = await put(`sum-${algorithm}`, check, { checksumAlgorithm: algorithm })
+    results.checksums[algorithm] = { header: signed.headers.get(`x-amz-checksum-${algorithm.toLowerCase()}`), ...sent }
+  }
+  const md5 = await client.sign(`${bucketUrl}/${name}/sum-MD5`, { method: 'PUT', body: check, aws: { contentMd5: true } })
+  results.checksums.MD5 = { header: md5.headers.get('content-md5'), ...(await put('sum-MD5', check, { contentMd5: true })) }
+  const deletion = `<Delete><Object><Key>${name}/sum-CRC32</Key></Object></Delete>`
+  const deleteObjects = (aws) => settle(client.fetch(`${bucketUrl}?delete`, { method: 'POST', body: deletion, aws }))
+  results.deleteWithoutMd5 = await deleteObjects(undefined)
+  results.deleteWithMd5 = await deleteObjects({ contentMd5: true })
+
   if (bigSize) {
     globalThis.gc?.()
     const baseline = rss?.() ?? 0
