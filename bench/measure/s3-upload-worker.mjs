@@ -9,7 +9,8 @@ import 'iamfetch/s3'
 import * as s3 from '../../js/dist/s3/s3-build.js'
 import { checkAnswer, errorText, runUpload } from './s3-upload-run.mjs'
 
-// workerd sends a stream body with a fixed Content-Length only through a FixedLengthStream.
+// workerd sends a stream body with a fixed Content-Length only through a
+// FixedLengthStream (for the bench's own PUTs; AwsClient.fetch makes its own).
 async function send(url, headers, body, length) {
   const { readable, writable } = new FixedLengthStream(length)
   const [res] = await Promise.all([fetch(url, { method: 'PUT', headers, body: readable }), body.pipeTo(writable)])

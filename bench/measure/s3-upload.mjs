@@ -18,7 +18,7 @@ import { startWorkerd, workerdConfig } from '../runtimes/workerd.mjs'
 import { ensureStack } from './stack.mjs'
 import { WARMUP_BYTES } from './s3-upload-run.mjs'
 
-export const UPLOAD_MODES = ['unsigned', 'signed', 'sign-only']
+export const UPLOAD_MODES = ['unsigned', 'signed', 'framed', 'sign-only']
 
 /** A forked child's next IPC message, or its exit as an error. */
 const nextMessage = (child) => new Promise((resolve, reject) => {

@@ -132,7 +132,8 @@ function checksumTable(results) {
 
 const UPLOAD_LABELS = {
   unsigned: 'fetch PUT, `UNSIGNED-PAYLOAD` (transport alone)',
-  signed: 'aws-chunked, every chunk signed (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`)',
+  signed: '`AwsClient.fetch()` with `contentLength`: aws-chunked, every chunk signed (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`)',
+  framed: 'the same aws-chunked body framed by the bench from `newChunkSigner()`, sent as the unsigned PUT (no client)',
   'sign-only': 'chunk signing alone, no transport (wasm SHA-256 + HMAC per chunk)',
 }
 
