@@ -43,7 +43,7 @@ export function fetchSendsStreamsHere() {
  * @property {boolean} replayable whether the body can be sent again (retries)
  * @property {string} [contentType] a content-type the body needs (multipart boundary)
  * @property {{ decodedLength: number, chunkSize: number, trailer: string }} [chunked] an aws-chunked upload: `body` is the
- *   caller's stream, encoded once the seed signature is known (s3/aws-chunked.js)
+ *   caller's stream, encoded once the seed signature is known (s3/aws-chunked.js, which decides its payload hash)
  */
 
 /**
@@ -51,10 +51,6 @@ export function fetchSendsStreamsHere() {
  * (s3/checksums.js): given the very bytes that are hashed and sent.
  * @typedef {{ update(bytes: Uint8Array): unknown }} Digest
  */
-
-/** S3's payload hashes for aws-chunked bodies with signed chunks, without and with a signed trailer. */
-const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
-const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
 
 /**
  * The payload hash the caller declared, if any: their own x-amz-content-sha256
@@ -79,15 +75,16 @@ export function declaredPayloadHash(headers, options) {
  * streams, large buffers hashed by WebCrypto). A body refused is thrown at once.
  * `digests` are fed the bytes sent, chunk by chunk as SHA-256 gets them: a
  * body with a declared hash is then read all the same, and a stream is
- * buffered (within maxBufferedBodyBytes) since its checksum goes before it.
+ * buffered (within maxBufferedBodyBytes, past which `bufferRemedy` says what
+ * to do) since its checksum goes before it.
  * @param {BodyInit | null | undefined} body
- * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal, digests?: Digest[] }} [options]
+ * @param {{ declaredHash?: string, maxBufferedBodyBytes?: number, onHashProgress?: (done: number, total?: number) => void, signal?: AbortSignal, digests?: Digest[], bufferRemedy?: string }} [options]
  * @returns {PreparedBody | Promise<PreparedBody>}
  */
-export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal, digests } = {}) {
+export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT_MAX_BUFFERED_BODY_BYTES, onHashProgress, signal, digests, bufferRemedy } = {}) {
   if (declaredHash && digests) {
     // Read for the digests only: the declared hash stays what is signed.
-    return whenReady(prepareBody(body, { maxBufferedBodyBytes, onHashProgress, signal, digests }),
+    return whenReady(prepareBody(body, { maxBufferedBodyBytes, onHashProgress, signal, digests, bufferRemedy }),
       ({ body, contentType }) => ({ body, payloadHash: declaredHash, replayable: true, contentType }))
   }
   if (declaredHash) {
@@ -119,7 +116,7 @@ export function prepareBody(body, { declaredHash, maxBufferedBodyBytes = DEFAULT
   }
   if (isStream(body)) {
     refuseLocked(body)
-    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal, digests ? CHECKSUMMED_STREAM_REMEDY : undefined)
+    return bufferStream(body, maxBufferedBodyBytes, onHashProgress, signal, bufferRemedy)
       .then((bytes) => contiguous(bytes, bytes, digests))
   }
   throw new IamFetchError('ERR_UNSUPPORTED_BODY', `cannot send a body of type ${Object.prototype.toString.call(body)}`)
@@ -133,29 +130,11 @@ async function prepareForm(form, onHashProgress, signal, digests) {
   return { body: blob, payloadHash: await hashBlob(blob, onHashProgress, signal, digests), replayable: true, contentType }
 }
 
-/**
- * An aws-chunked upload of a stream of `decodedLength` bytes, signed chunk by
- * chunk: its payload hash is decided here, as every other one is. `trailer`
- * names the checksum algorithm sent after the last chunk, or is ''. Nothing is
- * read: the stream is encoded once the request's seed signature is known.
- * @returns {PreparedBody}
- */
-export function prepareChunkedBody(body, { declaredHash, decodedLength, chunkSize, trailer }) {
-  if (!isStream(body)) {
-    throw new IamFetchError('ERR_INVALID_OPTIONS', 'contentLength is for a ReadableStream body, sent in signed aws-chunked chunks: a string, bytes, Blob or File has its own length, so drop contentLength')
-  }
-  if (declaredHash) {
-    throw new IamFetchError('ERR_INVALID_OPTIONS', `contentLength sends the stream with signed chunks, whose payload hash is ${STREAMING_PAYLOAD}: drop the declared x-amz-content-sha256 or payloadHash`)
-  }
-  refuseLocked(body)
-  return { body, payloadHash: trailer ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, replayable: false, chunked: { decodedLength, chunkSize, trailer } }
-}
-
-function refuseLocked(stream) {
+export function refuseLocked(stream) {
   if (stream.locked) throw new IamFetchError('ERR_UNSUPPORTED_BODY', 'the body stream is locked: a reader already holds it, so it cannot be read or sent')
 }
 
-function isStream(body) {
+export function isStream(body) {
   return typeof ReadableStream !== 'undefined' && body instanceof ReadableStream
 }
 
@@ -247,9 +226,6 @@ function requestChunk(value) {
   }
   return toBytes(value)
 }
-
-/** A checksum header goes before the body, so a stream is buffered for it even with its hash declared. */
-const CHECKSUMMED_STREAM_REMEDY = 'its checksum header goes before it, so it is buffered: to S3, send it with contentLength (signed chunks, the checksum in a trailer), or raise maxBufferedBodyBytes'
 
 /** Reads a stream into one buffer, refusing to go past `limit` bytes. */
 async function bufferStream(stream, limit, onHashProgress, signal,

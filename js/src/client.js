@@ -3,8 +3,7 @@ import { currentBindings, init } from './core.js'
 import { IamFetchError } from './errors.js'
 import { headerPairs, signPairs, toHeaders, upperMethod, wireUrl } from './signer.js'
 import { declaredPayloadHash, prepareBody, readRequestBody } from './body.js'
-import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, s3UploadOptions, toText } from './options.js'
-import { detectEndpoint } from './endpoint.js'
+import { CREDENTIAL_OPTIONS, SIGNING_OPTIONS, checkClientOptions, checkTimeoutMs, invalidOptions, rejectUnknownOptions, requestInitOf, toText } from './options.js'
 import { sha256Hex } from './hash.js'
 import { cachedProvider } from './credentials/cache.js'
 import { explainFailure, rememberSigning } from './signings.js'
@@ -29,12 +28,15 @@ const SKEW_BODY_BYTES = 64 * 1024
 const SKEW_BODY_DEADLINE_MS = 3000
 /** RequestInit members that are not method, headers, body or signal: carried over to the signed Request. */
 const PASSED_THROUGH = ['cache', 'credentials', 'integrity', 'keepalive', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy']
-/** S3's upload options (options.js s3UploadOptions); contentLength, one body's length, is per call only. */
+/** S3's upload options, checked by s3/upload-options.js when a call asks for one. */
 const S3_OPTIONS = ['checksumAlgorithm', 'contentMd5', 'contentLength', 'chunkSize']
+/** The S3 options that ask for something (chunkSize alone does not): their code loads only then. */
+const S3_ASKING = ['checksumAlgorithm', 'contentMd5', 'contentLength']
 /** What `init.aws` may override for one call. */
 const PER_CALL_OPTIONS = new Set([...CREDENTIAL_OPTIONS, ...SIGNING_OPTIONS, ...S3_OPTIONS, 'oac', 'retryNonIdempotent', 'maxBufferedBodyBytes', 'onHashProgress'])
+/** contentLength, one body's length, is per call only. */
 const CLIENT_OPTIONS = [
-  ...PER_CALL_OPTIONS, 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError', 'timeoutMs', 'redirect',
+  ...[...PER_CALL_OPTIONS].filter((name) => name !== 'contentLength'), 'credentials', 'refreshMarginMs', 'credentialsTimeoutMs', 'retries', 'initRetryMs', 'maxRetryDelayMs', 'fetch', 'throwOnAuthError', 'timeoutMs', 'redirect',
 ]
 
 /**
@@ -56,8 +58,6 @@ export class AwsClient {
   constructor(options = {}) {
     rejectUnknownOptions(options, CLIENT_OPTIONS, 'AwsClient')
     checkClientOptions(options)
-    if (options.contentLength != null) throw invalidOptions("contentLength is one body's length: give it per call, in init.aws")
-    s3UploadOptions(options)
     const {
       credentials, accessKeyId, secretAccessKey, sessionToken, refreshMarginMs, credentialsTimeoutMs, service, region, cache,
       retries, initRetryMs, maxRetryDelayMs, retryNonIdempotent, fetch: fetchImpl, oac, throwOnAuthError,
@@ -243,7 +243,7 @@ export class AwsClient {
     if (isRequest && initHeaders) toHeaders(initHeaders).forEach((value, name) => headers.set(name, value))
     const signal = initSignal ?? (isRequest ? input.signal : undefined)
     const settings = aws == null ? this.#settings : { ...this.#settings, ...aws }
-    const s3 = s3UploadsOf(settings, aws)
+    const s3 = asksForS3(settings, aws)
     const passed = {}
     for (const key of PASSED_THROUGH) {
       if (key in rest) passed[key] = rest[key]
@@ -267,7 +267,7 @@ export class AwsClient {
       onHashProgress: settings.onHashProgress ?? this.onHashProgress,
       signal,
     }
-    const payload = s3 ? prepareS3Body(prepared, headers, body, options) : prepareBody(body, options)
+    const payload = s3 ? import('./s3/upload.js').then(({ prepareS3Body }) => prepareS3Body(prepared, headers, body, options)) : prepareBody(body, options)
     return whenReady(payload, (payload) => {
       if (payload.contentType) headers.set('content-type', payload.contentType)
       prepared.pairs = headerPairs(headers)
@@ -371,31 +371,13 @@ export class AwsClient {
 }
 
 /**
- * The S3 upload options of one call (options.js), or undefined. A presigned
- * URL carries no body: the client's are not applied to it, and a call's own
- * are refused (a checksum in a presigned PUT URL fixes the body before it exists).
+ * Whether a call asks for S3's checksums or an aws-chunked upload (s3/upload.js
+ * then checks and prepares it). A presigned URL carries no body: the client's
+ * are not applied to it, and a call's own are refused there.
  */
-function s3UploadsOf(settings, aws) {
-  if (!settings.signQuery) return s3UploadOptions(settings)
-  if (aws != null && s3UploadOptions(aws)) {
-    throw invalidOptions('a presigned URL carries no checksum and no body: checksumAlgorithm, contentMd5, contentLength and chunkSize are for requests sent by fetch()')
-  }
-  return undefined
-}
-
-/**
- * A body with S3's checksums, or an aws-chunked upload (`contentLength`): the
- * code for either is imported, and the S3 build loaded, only now.
- */
-function prepareS3Body({ url, settings, oac, s3 }, headers, body, options) {
-  // A relay's empty request has a null body and a content-length of 0: nothing to stream.
-  if (s3.contentLength === undefined || (body == null && s3.contentLength === 0)) {
-    return import('./s3/checksums.js').then(({ prepareChecksummedBody }) => prepareChecksummedBody(body, headers, s3, options))
-  }
-  if (oac) throw invalidOptions('contentLength signs each chunk with the request\'s signature, and through OAC CloudFront signs: send the stream to S3 directly, or a Blob through OAC')
-  // The service the request is signed for, as options.js encodeSigningCall decides it.
-  const service = settings.service || detectEndpoint(url.hostname)?.service
-  return import('./s3/aws-chunked.js').then(({ prepareChunkedUpload }) => prepareChunkedUpload(body, headers, s3, { declaredHash: options.declaredHash, service }))
+function asksForS3(settings, aws) {
+  const asks = (options) => S3_ASKING.some((name) => options[name] != null && options[name] !== false)
+  return settings.signQuery ? aws != null && asks(aws) : asks(settings)
 }
 
 /** CloudFront OAC: sends the request unsigned, with the body hash CloudFront needs for PUT and POST. */

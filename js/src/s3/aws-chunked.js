@@ -4,7 +4,7 @@
 // starting from the request's own. Pulled one chunk at a time, so memory
 // stays at a few chunks whatever the length. Imported, and the S3 build
 // loaded, only when a request gives `contentLength`.
-import { prepareChunkedBody } from '../body.js'
+import { isStream, refuseLocked } from '../body.js'
 import { IamFetchError } from '../errors.js'
 import { toBytes } from '../hash.js'
 import { invalidOptions, toEpochMs } from '../options.js'
@@ -44,6 +44,28 @@ export async function prepareChunkedUpload(body, headers, { checksumAlgorithm, c
   }
   if (transport.send) payload.send = transport.send
   return payload
+}
+
+/** S3's payload hashes for aws-chunked bodies with signed chunks, without and with a signed trailer. */
+const STREAMING_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+
+/**
+ * An aws-chunked upload of a stream of `decodedLength` bytes, signed chunk by
+ * chunk: its payload hash is decided here (every other one in body.js). `trailer`
+ * names the checksum algorithm sent after the last chunk, or is ''. Nothing is
+ * read: the stream is encoded once the request's seed signature is known.
+ * @returns {PreparedBody}
+ */
+function prepareChunkedBody(body, { declaredHash, decodedLength, chunkSize, trailer }) {
+  if (!isStream(body)) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', 'contentLength is for a ReadableStream body, sent in signed aws-chunked chunks: a string, bytes, Blob or File has its own length, so drop contentLength')
+  }
+  if (declaredHash) {
+    throw new IamFetchError('ERR_INVALID_OPTIONS', `contentLength sends the stream with signed chunks, whose payload hash is ${STREAMING_PAYLOAD}: drop the declared x-amz-content-sha256 or payloadHash`)
+  }
+  refuseLocked(body)
+  return { body, payloadHash: trailer ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, replayable: false, chunked: { decodedLength, chunkSize, trailer } }
 }
 
 const CRLF = [13, 10]

@@ -3,7 +3,7 @@
 // fed the same chunks as SHA-256 in the same pass (body.js). Imported, and
 // the S3 build loaded, only when a request asks for a checksum.
 import { prepareBody } from '../body.js'
-import { CHECKSUM_ALGORITHMS } from '../options.js'
+import { CHECKSUM_ALGORITHMS } from './upload-options.js'
 import { loadS3Build, newChecksum } from './s3-build.js'
 
 /** The header that carries `algorithm`'s checksum (lower case, as S3 names it). */
@@ -12,6 +12,8 @@ export function checksumHeader(algorithm) {
 }
 
 const CHECKSUM_HEADERS = CHECKSUM_ALGORITHMS.map(checksumHeader)
+/** A checksum header goes before the body, so a stream is buffered for it even with its hash declared. */
+const CHECKSUMMED_STREAM_REMEDY = 'its checksum header goes before it, so it is buffered: to S3, send it with contentLength (signed chunks, the checksum in a trailer), or raise maxBufferedBodyBytes'
 
 /**
  * Whether the caller sent a checksum of their own. It is kept and signed as
@@ -39,7 +41,7 @@ export async function prepareChecksummedBody(body, headers, { checksumAlgorithm,
   if (wanted.length === 0) return prepareBody(body, options)
   await loadS3Build()
   const digests = wanted.map(([, algorithm]) => newChecksum(algorithm))
-  const payload = await prepareBody(body, { ...options, digests })
+  const payload = await prepareBody(body, { ...options, digests, bufferRemedy: CHECKSUMMED_STREAM_REMEDY })
   wanted.forEach(([name], i) => headers.set(name, digests[i].digest()))
   return payload
 }
