@@ -167,7 +167,7 @@ describe('bundler matrix', { concurrency: 3 }, () => {
     assert.deepEqual(seen(result), expected('parcel'))
   })
 
-  test('Vite 8.4 (vite build, vite preview): every build's .wasm emitted, the SigV4a glue out of the entry chunk, signs in Chromium', { timeout: ROW_TIMEOUT }, async (t) => {
+  test('Vite 8.4 (vite build, vite preview): one .wasm per build emitted, the SigV4a glue out of the entry chunk, signs in Chromium', { timeout: ROW_TIMEOUT }, async (t) => {
     const app = join(apps, 'vite')
     clean(app, ['dist'])
     await build(t, 'vite build', bin('vite'), ['build', '--logLevel', 'error'], { cwd: app })
