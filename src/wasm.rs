@@ -65,8 +65,7 @@ impl Checksum {
     /// A checksum by one of `ChecksumAlgorithm::SPELLINGS` (JS checks the name first).
     #[wasm_bindgen(constructor)]
     pub fn new(algorithm: &str) -> Result<Checksum, String> {
-        let algorithm = algorithm.parse().map_err(|()| failure(crate::ErrorCode::InvalidOptions, "unknown checksum algorithm"))?;
-        Ok(Self { inner: Some(crate::checksum::Checksum::new(algorithm)) })
+        Ok(Self { inner: Some(crate::checksum::Checksum::new(checksum_algorithm(algorithm)?)) })
     }
 
     /// Feeds the next chunk.
@@ -107,10 +106,7 @@ impl ChunkSigner {
         trailer: &str,
     ) -> Result<ChunkSigner, String> {
         let credentials = crate::Credentials { access_key_id, secret_access_key, session_token: None };
-        let trailer = match trailer {
-            "" => None,
-            name => Some(name.parse().map_err(|()| failure(crate::ErrorCode::InvalidOptions, "unknown checksum algorithm"))?),
-        };
+        let trailer = trailer_algorithm(trailer)?;
         let inner = crate::aws_chunked::ChunkSigner::new(&credentials, region, service, time_of(datetime)?, seed_signature, trailer)
             .map_err(thrown)?;
         Ok(Self { inner: Some(inner) })
@@ -133,10 +129,7 @@ impl ChunkSigner {
 #[cfg(feature = "s3")]
 #[wasm_bindgen(js_name = encodedLength)]
 pub fn encoded_length(decoded_length: f64, chunk_size: u32, trailer: &str) -> Result<f64, String> {
-    let trailer = match trailer {
-        "" => None,
-        name => Some(name.parse().map_err(|()| failure(crate::ErrorCode::InvalidOptions, "unknown checksum algorithm"))?),
-    };
+    let trailer = trailer_algorithm(trailer)?;
     // The JS side checks both; these guard the arithmetic.
     if !(0.0..=MAX_SAFE_INTEGER).contains(&decoded_length) || decoded_length.fract() != 0.0 {
         return Err(failure(crate::ErrorCode::InvalidOptions, "the content length is not a whole number of bytes"));
@@ -164,6 +157,22 @@ pub fn sign_policy(
 
 #[cfg(feature = "s3")]
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// One of `ChecksumAlgorithm::SPELLINGS`.
+#[cfg(feature = "s3")]
+fn checksum_algorithm(name: &str) -> Result<crate::ChecksumAlgorithm, String> {
+    name.parse().map_err(|()| failure(crate::ErrorCode::InvalidOptions, "unknown checksum algorithm"))
+}
+
+/// The checksum sent in an upload's trailer: an algorithm's name, or '' for none.
+#[cfg(feature = "s3")]
+fn trailer_algorithm(name: &str) -> Result<Option<crate::ChecksumAlgorithm>, String> {
+    if name.is_empty() {
+        Ok(None)
+    } else {
+        checksum_algorithm(name).map(Some)
+    }
+}
 
 /// Epoch milliseconds from JS, as the signing call's `datetime` takes them.
 #[cfg(feature = "s3")]

@@ -59,10 +59,10 @@ const STREAMING_PAYLOAD_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
  */
 function prepareChunkedBody(body, { declaredHash, decodedLength, chunkSize, trailer }) {
   if (!isStream(body)) {
-    throw new IamFetchError('ERR_INVALID_OPTIONS', 'contentLength is for a ReadableStream body, sent in signed aws-chunked chunks: a string, bytes, Blob or File has its own length, so drop contentLength')
+    throw invalidOptions('contentLength is for a ReadableStream body, sent in signed aws-chunked chunks: a string, bytes, Blob or File has its own length, so drop contentLength')
   }
   if (declaredHash) {
-    throw new IamFetchError('ERR_INVALID_OPTIONS', `contentLength sends the stream with signed chunks, whose payload hash is ${STREAMING_PAYLOAD}: drop the declared x-amz-content-sha256 or payloadHash`)
+    throw invalidOptions(`contentLength sends the stream with signed chunks, whose payload hash is ${STREAMING_PAYLOAD}: drop the declared x-amz-content-sha256 or payloadHash`)
   }
   refuseLocked(body)
   return { body, payloadHash: trailer ? STREAMING_PAYLOAD_TRAILER : STREAMING_PAYLOAD, replayable: false, chunked: { decodedLength, chunkSize, trailer } }
